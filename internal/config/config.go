@@ -10,7 +10,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/cloesce-go/cloesce/internal/suggest"
 	"io/fs"
 	"net/url"
 	"os"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/source"
+	"github.com/cloesce-go/cloesce/internal/suggest"
 )
 
 // A Config is the project configuration with defaults filled in.

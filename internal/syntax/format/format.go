@@ -16,6 +16,7 @@
 package format
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 
@@ -45,7 +46,7 @@ func File(f *ast.File) []byte {
 	if p.out.Len() > 0 {
 		p.out.WriteByte('\n')
 	}
-	return []byte(p.out.String())
+	return p.out.Bytes()
 }
 
 type printer struct {
@@ -54,14 +55,19 @@ type printer struct {
 	comments []token.Comment
 	next     int // index of the first comment not yet printed
 
-	out    strings.Builder
+	out    bytes.Buffer
 	indent int
 
 	lastEnd int // source offset just past the last token or comment printed
 	// lineOpen is set while the current output line has text on it.
 	lineOpen bool
-	// breakPending asks for the next text to start a new line.
+	// breakPending asks for the next text to start a new line, as the
+	// structure does before each item.
 	breakPending bool
+	// contBreak asks for the next text to start a continuation line,
+	// indented one level more, because a line comment ended the line in
+	// the middle of an item.
+	contBreak bool
 	// blankOK allows a blank line from the source to be kept before the
 	// next line; it is false just after "{" and at the start of the file.
 	blankOK bool
@@ -88,6 +94,17 @@ func (p *printer) punct(text string) {
 		return
 	}
 	p.write(p.lastEnd, text)
+}
+
+// comma writes a list separator. Comments before it are printed after it,
+// so that a comment ending a list line never leaves the comma to start the
+// next one.
+func (p *printer) comma() {
+	if p.breakPending || p.contBreak {
+		p.write(p.lastEnd, ",")
+		return
+	}
+	p.out.WriteByte(',')
 }
 
 // find locates the next source token, which must be text; trailing commas
@@ -117,7 +134,7 @@ func (p *printer) space() {
 // write puts text on the output, starting a new line first if one is
 // pending, with a blank line before it if the source had one there.
 func (p *printer) write(pos int, text string) {
-	if p.breakPending || !p.lineOpen {
+	if p.breakPending || p.contBreak || !p.lineOpen {
 		p.startLine(pos)
 	}
 	p.out.WriteString(text)
@@ -131,17 +148,16 @@ func (p *printer) startLine(pos int) {
 			p.out.WriteByte('\n')
 		}
 	}
-	p.out.WriteString(strings.Repeat("    ", p.indent))
-	p.breakPending, p.forceBlank, p.blankOK = false, false, true
+	indent := p.indent
+	if p.contBreak && !p.breakPending {
+		indent++
+	}
+	p.out.WriteString(strings.Repeat("    ", indent))
+	p.breakPending, p.contBreak, p.forceBlank, p.blankOK = false, false, false, true
 }
 
 func (p *printer) endLine() {
-	s := p.out.String()
-	trimmed := strings.TrimRight(s, " ")
-	if len(trimmed) != len(s) {
-		p.out.Reset()
-		p.out.WriteString(trimmed)
-	}
+	p.trimLine()
 	p.out.WriteByte('\n')
 	p.lineOpen = false
 }
@@ -159,6 +175,9 @@ func (p *printer) blankBefore(pos int) bool {
 // blanks (or the markers of a quoted file).
 func hasBlankLine(s string) bool {
 	lines := strings.Split(s, "\n")
+	if len(lines) < 3 {
+		return false
+	}
 	for _, l := range lines[1 : len(lines)-1] {
 		if strings.Trim(l, " \t\r>") == "" {
 			return true
@@ -168,12 +187,19 @@ func hasBlankLine(s string) bool {
 }
 
 // flushComments prints every comment that starts before pos.
+//
+// Nothing may follow a line comment on its line, so after one the next
+// token starts a line: the item line the structure asked for, or else a
+// continuation line.
 func (p *printer) flushComments(pos int) {
+	requested := p.breakPending
+	printed := false
 	for p.next < len(p.comments) && p.comments[p.next].Start < pos {
 		c := p.comments[p.next]
 		p.next++
 		text := commentText(p.src[c.Start:c.End])
-		if p.lineOpen && !strings.Contains(p.src[p.lastEnd:c.Start], "\n") {
+		if p.lineOpen && !p.breakPending && !p.contBreak && !strings.Contains(p.src[p.lastEnd:c.Start], "\n") {
+			p.trimLine()
 			p.out.WriteString(" " + text) // trailing: stays on its line
 		} else {
 			p.startLine(c.Start)
@@ -181,7 +207,17 @@ func (p *printer) flushComments(pos int) {
 			p.lineOpen = true
 		}
 		p.lastEnd = c.End
-		p.breakPending = true // nothing may follow a line comment on its line
+		printed = true
+	}
+	if printed {
+		p.breakPending, p.contBreak = requested, !requested
+	}
+}
+
+// trimLine drops spaces at the end of the output.
+func (p *printer) trimLine() {
+	for n := p.out.Len(); n > 0 && p.out.Bytes()[n-1] == ' '; n-- {
+		p.out.Truncate(n - 1)
 	}
 }
 
@@ -468,7 +504,7 @@ func (p *printer) refs(refs []*ast.FieldRef, paren bool) {
 	}
 	for i, r := range refs {
 		if i > 0 {
-			p.punct(",")
+			p.comma()
 			p.space()
 		}
 		p.ident(r.Model)
@@ -489,7 +525,7 @@ func (p *printer) identList(l *ast.IdentList) {
 	p.tok(l.Span().Start, "(")
 	for i, n := range l.Names {
 		if i > 0 {
-			p.punct(",")
+			p.comma()
 			p.space()
 		}
 		p.ident(n)
@@ -568,7 +604,7 @@ func (p *printer) params(ps *ast.Params) {
 	p.tok(ps.Span().Start, "(")
 	for i, f := range ps.List {
 		if i > 0 {
-			p.punct(",")
+			p.comma()
 			p.space()
 		}
 		p.field(f, true)
@@ -616,7 +652,7 @@ func (p *printer) tag(t ast.Tag) {
 	case *ast.CrudTag:
 		for i, k := range t.Kinds {
 			if i > 0 {
-				p.punct(",")
+				p.comma()
 			}
 			p.space()
 			p.ident(k)
@@ -624,7 +660,7 @@ func (p *printer) tag(t ast.Tag) {
 	case *ast.InjectTag:
 		for i, e := range t.Entries {
 			if i > 0 {
-				p.punct(",")
+				p.comma()
 			}
 			p.space()
 			p.ident(e.Name)
@@ -632,7 +668,7 @@ func (p *printer) tag(t ast.Tag) {
 				p.punct("(")
 				for j, a := range e.Args {
 					if j > 0 {
-						p.punct(",")
+						p.comma()
 						p.space()
 					}
 					p.ident(a)
