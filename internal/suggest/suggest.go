@@ -4,7 +4,9 @@ package suggest
 
 // Closest returns the candidate nearest to word by edit distance, if one is
 // close enough to be a plausible typo: at most one edit for short words, two
-// for longer ones. Ties go to the earlier candidate, so results are stable.
+// for longer ones. Failing that, a candidate that word starts with is taken,
+// since a word with extra letters at the end is a common slip. Ties go to
+// the earlier candidate, so results are stable.
 func Closest(word string, candidates []string) (string, bool) {
 	limit := 1
 	if len(word) > 4 {
@@ -14,6 +16,9 @@ func Closest(word string, candidates []string) (string, bool) {
 	for _, c := range candidates {
 		if c == word {
 			continue
+		}
+		if len(c) >= 3 && len(word) > len(c) && word[:len(c)] == c && best == "" {
+			best = c // "minlenght" means "minlen" more likely than anything
 		}
 		if d := distance(word, c); d < bestDist {
 			best, bestDist = c, d

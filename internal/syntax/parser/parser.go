@@ -96,9 +96,9 @@ func (p *parser) describe(t token.Token) string {
 	case token.Ident:
 		return fmt.Sprintf("'%s'", p.text(t))
 	case token.Int, token.Real:
-		return fmt.Sprintf("%s %s", t.Kind, p.text(t))
+		return fmt.Sprintf("number '%s'", p.text(t))
 	case token.String, token.Template, token.Regex:
-		return t.Kind.String()
+		return "a " + t.Kind.String()
 	}
 	return t.Kind.String()
 }
@@ -113,7 +113,9 @@ func (p *parser) errorf(code diag.Code, format string, args ...any) *diag.Diagno
 }
 
 func (p *parser) errorAt(code diag.Code, span source.Span, format string, args ...any) *diag.Diagnostic {
-	if p.lastErr == p.i {
+	if p.lastErr == p.i || p.tok().Bad || p.i > 0 && p.toks[p.i-1].Bad {
+		// Already explained, by an earlier error here or by the scanner.
+		p.lastErr = p.i
 		return &diag.Diagnostic{} // discarded
 	}
 	p.lastErr = p.i
@@ -126,8 +128,20 @@ func (p *parser) expected(what, context string) *diag.Diagnostic {
 	if context != "" {
 		msg += " " + context
 	}
-	return p.errorf(diag.UnexpectedToken, "%s, found %s", msg, p.describe(p.tok())).
+	return p.errorAt(diag.UnexpectedToken, p.missingSpan(), "%s, found %s", msg, p.describe(p.tok())).
 		Labelled("expected %s", what)
+}
+
+// missingSpan is where a missing token belongs: the current token, or,
+// when that starts a later line, the end of the line before, where the
+// reader's eye is.
+func (p *parser) missingSpan() source.Span {
+	t := p.tok()
+	if t.LineStart && p.i > 0 {
+		end := p.toks[p.i-1].End
+		return p.span(end, end)
+	}
+	return p.tokSpan(t)
 }
 
 // expect consumes a token of kind k or reports it missing.
@@ -170,7 +184,7 @@ func (p *parser) looksLikeDecl(i int) bool {
 // stopping here keeps one missing '}' from swallowing the rest of the file.
 func (p *parser) atColumnOneDecl() bool {
 	t := p.tok()
-	return t.LineStart && (t.Start == 0 || p.src[t.Start-1] == '\n') && p.looksLikeDecl(p.i)
+	return t.LineStart && p.atColumnOne(t) && p.looksLikeDecl(p.i)
 }
 
 // skipToDecl skips tokens after a failed declaration up to the next one,
@@ -201,12 +215,12 @@ func (p *parser) skipToDecl(start int) {
 // starts a line, or the '}' closing the block, stepping over nested blocks.
 func (p *parser) skipItem(start int) {
 	depth := 0
-	for first := true; ; first = false {
+	for {
 		t := p.tok()
 		switch {
 		case t.Kind == token.EOF:
 			return
-		case depth == 0 && !first && p.i != start && t.LineStart:
+		case depth == 0 && p.i != start && t.LineStart:
 			return
 		case depth == 0 && t.Kind == token.RBrace:
 			return
@@ -227,12 +241,19 @@ func (p *parser) body(what string, item func() bool) ast.Braces {
 	br := ast.Braces{Open: -1, Close: -1}
 	open, ok := p.expect(token.LBrace, "to open "+what)
 	if !ok {
+		p.skipBody()
 		return br
 	}
 	br.Open = open.Start
 	for {
 		t := p.tok()
 		if t.Kind == token.RBrace {
+			if p.atColumnOne(t) && p.indentOf(open.Start) > 0 {
+				// A '}' in the first column closes a top-level block, not
+				// this indented one: this one was left open.
+				p.unclosed(open, what)
+				return br
+			}
 			br.Close = p.next().Start
 			return br
 		}
@@ -247,10 +268,40 @@ func (p *parser) body(what string, item func() bool) ast.Braces {
 	}
 }
 
+// skipBody skips what was meant as a block body whose '{' is missing: the
+// indented lines that follow, and a '}' in the first column.
+func (p *parser) skipBody() {
+	for t := p.tok(); t.Kind != token.EOF && !(t.LineStart && p.atColumnOne(t)); t = p.tok() {
+		p.next()
+	}
+	if t := p.tok(); t.Kind == token.RBrace {
+		p.next()
+	}
+}
+
+func (p *parser) atColumnOne(t token.Token) bool {
+	return t.Start == 0 || p.src[t.Start-1] == '\n'
+}
+
+// indentOf reports how many blanks precede the first text of the line
+// holding off.
+func (p *parser) indentOf(off int) int {
+	start := strings.LastIndexByte(p.src[:off], '\n') + 1
+	n := 0
+	for start+n < off && (p.src[start+n] == ' ' || p.src[start+n] == '\t') {
+		n++
+	}
+	return n
+}
+
 func (p *parser) unclosed(open token.Token, what string) {
 	d := p.errorAt(diag.UnclosedDelimiter, p.tokSpan(open), "unclosed '{' of %s", what).
 		Labelled("this '{' is never closed")
-	if t := p.tok(); t.Kind != token.EOF {
+	switch t := p.tok(); t.Kind {
+	case token.EOF:
+	case token.RBrace:
+		d.Also(p.tokSpan(t), "this '}' is taken to close the enclosing block")
+	default:
 		d.Also(p.tokSpan(t), "expected '}' before this declaration")
 	}
 }
@@ -282,7 +333,8 @@ func (p *parser) nameBody(what, itemWhat string) ([]*ast.Ident, ast.Braces) {
 		if p.tok().Kind == token.Comma {
 			p.errorf(diag.UnexpectedToken, "unexpected ',' in %s", what).
 				Labelled("names here are separated by whitespace, not commas")
-			return false
+			p.next()
+			return true
 		}
 		id := p.ident(itemWhat, "in "+what)
 		if id == nil {
@@ -311,10 +363,7 @@ func (p *parser) list(context string, item func() bool) (start int, ok bool) {
 		p.next()
 	}
 	if p.tok().Kind != token.RParen {
-		d := p.expected("',' or ')'", context)
-		if p.tok().Kind == token.EOF || p.tok().LineStart {
-			d.Also(p.tokSpan(open), "unclosed '('")
-		}
+		p.expected("',' or ')'", context).Also(p.tokSpan(open), "list opened here")
 		p.skipParen()
 		return open.Start, false
 	}
@@ -368,26 +417,38 @@ var generics = []string{"option", "array", "kvobject", "partial"}
 var primitives = []string{"string", "int", "real", "date", "bool", "json", "blob", "stream", "r2object"}
 
 func (p *parser) typeExpr(context string) *ast.TypeExpr {
+	if t := p.tok(); t.Kind == token.Ident && t.LineStart && p.peek(1).Kind == token.Colon {
+		p.expected("a type", context) // the next line's field; leave it
+		return nil
+	}
 	name := p.ident("a type", context)
 	if name == nil {
 		return nil
 	}
 	te := &ast.TypeExpr{Name: name}
-	if p.tok().Kind == token.Lt {
+	if lt := p.tok(); lt.Kind == token.Lt {
 		if !slices.Contains(generics, name.Name) {
-			p.errorf(diag.UnexpectedToken, "type '%s' takes no type argument", name.Name).
-				Labelled("unexpected '<'").
-				Helpf("the generic types are %s", strings.Join(generics, ", "))
+			d := p.errorf(diag.UnexpectedToken, "type '%s' takes no type argument", name.Name).
+				Labelled("unexpected '<'")
+			if lower := strings.ToLower(name.Name); slices.Contains(generics, lower) {
+				d.Helpf("type names are case-sensitive: did you mean '%s'?", lower)
+			} else {
+				d.Helpf("the generic types are %s", strings.Join(generics, ", "))
+			}
 			return nil
 		}
 		p.next()
-		te.Arg = p.typeExpr("inside " + name.Name + "<...>")
+		te.Arg = p.typeExpr("inside '" + name.Name + "<>'")
 		if te.Arg == nil {
 			return nil
 		}
-		if _, ok := p.expect(token.Gt, "to close "+name.Name+"<..."); !ok {
+		if p.tok().Kind != token.Gt {
+			p.errorAt(diag.UnclosedDelimiter, p.tokSpan(lt), "unclosed '<' of '%s<'", name.Name).
+				Labelled("this '<' is never closed").
+				Helpf("write %s<%s>", name.Name, typeString(te.Arg))
 			return nil
 		}
+		p.next()
 		if name.Name == "partial" && (te.Arg.Arg != nil || slices.Contains(primitives, te.Arg.Name.Name)) {
 			p.diags.Errorf(diag.PartialNeedsObject, te.Arg.Span(), "partial<T> expects a model or poo name").
 				Labelled("not an object type")
@@ -396,6 +457,13 @@ func (p *parser) typeExpr(context string) *ast.TypeExpr {
 	}
 	te.Pos = p.from(name.Span().Start)
 	return te
+}
+
+func typeString(t *ast.TypeExpr) string {
+	if t.Arg == nil {
+		return t.Name.Name
+	}
+	return t.Name.Name + "<" + typeString(t.Arg) + ">"
 }
 
 // field parses "[tags] name: type".
@@ -409,7 +477,7 @@ func (p *parser) field(what string) *ast.Field {
 }
 
 func (p *parser) fieldAfterTags(start int, tags []ast.Tag, what string) *ast.Field {
-	name := p.ident(what, "")
+	name := p.ident("a "+what, "")
 	if name == nil {
 		return nil
 	}
@@ -493,6 +561,10 @@ func (p *parser) decl() ast.Decl {
 	if t.Kind == token.Ident {
 		word = p.text(t)
 	}
+	if t.Kind == token.RBrace {
+		p.errorf(diag.ExpectedDeclaration, "unmatched '}'").Labelled("no '{' to close")
+		return nil
+	}
 	switch word {
 	case "model":
 		return p.model(start, tags)
@@ -521,13 +593,17 @@ func (p *parser) decl() ast.Decl {
 	case "durable":
 		return p.store(start, tags, ast.Durable)
 	}
+	s, typo := suggest.Closest(word, declKeywords)
+	if t.Kind == token.Ident && !typo && p.peek(1).Kind == token.Ident && !p.looksLikeDecl(p.i+1) {
+		// "email string": a field fragment missing its colon.
+		p.fieldAfterTags(start, tags, "field name")
+		return nil
+	}
 	d := p.errorf(diag.ExpectedDeclaration, "expected a declaration, found %s", p.describe(t)).
 		Labelled("not a declaration").
 		Helpf("a schema is made of model, source, api, poo, d1, kv, r2, durable, vars and inject blocks")
-	if t.Kind == token.Ident {
-		if s, ok := suggest.Closest(word, declKeywords); ok {
-			d.Help = []string{fmt.Sprintf("did you mean '%s'?", s)}
-		}
+	if typo {
+		d.Help = []string{fmt.Sprintf("did you mean '%s'?", s)}
 	}
 	return nil
 }
@@ -627,12 +703,23 @@ func (p *parser) template(kind ast.StoreKind) *ast.Template {
 		return nil
 	}
 	tpl := &ast.Template{Tags: tags, Name: name}
-	if tpl.Params = p.params("after template name '"+name.Name+"'", false); tpl.Params == nil {
+	if p.tok().Kind == token.LBrace {
+		d := p.expected("'('", "after template name '"+name.Name+"'")
+		if s, ok := suggest.Closest(name.Name, []string{"shard"}); ok && kind == ast.Durable {
+			d.Helpf("did you mean '%s'?", s)
+		}
+		return nil
+	}
+	if tpl.Params = p.params("in the parameters of '"+name.Name+"'", false); tpl.Params == nil {
 		return nil
 	}
 	switch {
 	case kind == ast.R2 && p.tok().Kind == token.Arrow:
-		p.errorf(diag.UnexpectedToken, "r2 templates have no value type").
+		span := p.tokSpan(p.tok())
+		if t := p.peek(1); t.Kind == token.Ident {
+			span.End = t.End
+		}
+		p.errorAt(diag.UnexpectedToken, span, "r2 templates have no value type").
 			Labelled("remove the '-> type'").
 			Notef("an R2 field always holds the object's metadata (r2object)")
 		return nil
@@ -658,13 +745,20 @@ func (p *parser) template(kind ast.StoreKind) *ast.Template {
 			return false
 		}
 		p.next()
-		key, seen = p.keyFormat(t), true
+		seen = true
+		if !t.Bad {
+			key = p.keyFormat(t)
+		}
 		return true
 	})
 	if key == nil {
 		if !seen && tpl.Braces.Open >= 0 && tpl.Braces.Close >= 0 {
+			example := name.Name
+			if ps := tpl.Params.List; len(ps) > 0 {
+				example += "/{" + ps[0].Name.Name + "}"
+			}
 			p.errorAt(diag.UnexpectedToken, p.span(tpl.Braces.Open, tpl.Braces.Close+1), "template '%s' has no key format", name.Name).
-				Labelled("expected a string such as \"%s/{...}\"", name.Name)
+				Labelled("expected a string such as \"%s\"", example)
 		}
 		return nil
 	}
@@ -792,9 +886,12 @@ func (p *parser) fieldRef(context string, key bool) *ast.FieldRef {
 	if model == nil {
 		return nil
 	}
-	if _, ok := p.expect(token.ColonColon, "after '"+model.Name+"' "+context); !ok {
+	if p.tok().Kind != token.ColonColon {
+		p.expected("'::'", "after '"+model.Name+"'").
+			Helpf("refer to a field as %s::field", model.Name)
 		return nil
 	}
+	p.next()
 	field := p.ident("a field name", "after '"+model.Name+"::'")
 	if field == nil {
 		return nil
@@ -823,7 +920,7 @@ func (p *parser) refs(context string, key bool) ([]*ast.FieldRef, bool, bool) {
 		return []*ast.FieldRef{ref}, false, ref != nil
 	}
 	var refs []*ast.FieldRef
-	_, ok := p.list(context, func() bool {
+	open, ok := p.list(context, func() bool {
 		ref := p.fieldRef(context, key)
 		if ref != nil {
 			refs = append(refs, ref)
@@ -831,7 +928,7 @@ func (p *parser) refs(context string, key bool) ([]*ast.FieldRef, bool, bool) {
 		return ref != nil
 	})
 	if ok && len(refs) == 0 {
-		p.errorAt(diag.UnexpectedToken, p.tokSpan(p.toks[p.i-1]), "expected at least one 'Model::field' %s", context).
+		p.errorAt(diag.UnexpectedToken, p.span(open, p.toks[p.i-1].End), "expected at least one 'Model::field' %s", context).
 			Labelled("empty list")
 		ok = false
 	}
@@ -959,7 +1056,7 @@ func (p *parser) sourceItemAfterTags(start int, tags []ast.Tag) ast.SourceItem {
 		return p.include()
 	case "get", "list", "save":
 		kind := p.ident("", "")
-		params := p.params("after '"+word+"'", false)
+		params := p.params("in the parameters of '"+word+"'", false)
 		if params == nil {
 			return nil
 		}
@@ -1005,6 +1102,16 @@ func (p *parser) includeEntries(what string) ([]*ast.IncludeEntry, ast.Braces) {
 
 var verbs = []string{"get", "post", "put", "patch", "delete"}
 
+// verbSynonyms maps words people reach for to the verb they mean, so that
+// "fetch" is not corrected to its nearest spelling, "patch".
+var verbSynonyms = map[string]string{
+	"fetch": "get", "read": "get", "find": "get", "list": "get", "head": "get",
+	"create": "post", "add": "post", "new": "post", "insert": "post",
+	"update": "put", "replace": "put", "set": "put",
+	"modify": "patch", "edit": "patch",
+	"remove": "delete", "del": "delete", "destroy": "delete",
+}
+
 func (p *parser) api(start int, tags []ast.Tag) ast.Decl {
 	p.next()
 	name := p.ident("a model name", "after 'api'")
@@ -1034,7 +1141,10 @@ func (p *parser) methodAfterTags(start int, tags []ast.Tag) *ast.Method {
 		d := p.errorf(diag.ExpectedItem, "expected an HTTP verb (get, post, put, patch or delete), found %s", p.describe(t)).
 			Labelled("expected a verb")
 		if t.Kind == token.Ident {
-			if s, ok := suggest.Closest(strings.ToLower(p.text(t)), verbs); ok {
+			word := strings.ToLower(p.text(t))
+			if v, ok := verbSynonyms[word]; ok {
+				d.Helpf("HTTP verbs name the request method: use '%s'", v)
+			} else if s, ok := suggest.Closest(word, verbs); ok {
 				d.Helpf("did you mean '%s'?", s)
 			} else if p.peek(1).Kind == token.LParen {
 				d.Helpf("methods are written `verb name(params) -> type`, e.g. `get %s(...)`", p.text(t))
@@ -1046,7 +1156,12 @@ func (p *parser) methodAfterTags(start int, tags []ast.Tag) *ast.Method {
 	if m.Name = p.ident("a method name", "after '"+m.Verb.Name+"'"); m.Name == nil {
 		return nil
 	}
-	if m.Params = p.params("after method name '"+m.Name.Name+"'", true); m.Params == nil {
+	if p.tok().Kind != token.LParen {
+		p.expected("'('", "after method name '"+m.Name.Name+"'").
+			Helpf("methods are written `%s %s(params) -> type`", m.Verb.Name, m.Name.Name)
+		return nil
+	}
+	if m.Params = p.params("in the parameters of '"+m.Name.Name+"'", true); m.Params == nil {
 		return nil
 	}
 	if p.tok().Kind == token.Arrow {

@@ -1,12 +1,14 @@
 // Package scanner splits schema source text into tokens and comments.
 //
-// The scanner never stops at a bad character: it reports a diagnostic, skips
-// the character and goes on, so that the parser sees as much of the file as
-// possible.
+// The scanner never stops at a bad character: it reports a diagnostic and
+// hands the parser a token marked Bad, so that the parser can recover
+// without reporting the same mistake again.
 package scanner
 
 import (
 	"fmt"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -41,6 +43,7 @@ type scanner struct {
 	comments []token.Comment
 	// lineStart is true until the first token of the current line is read.
 	lineStart bool
+	bad       bool // the token being read was reported
 }
 
 func isQuoted(src string) bool {
@@ -86,11 +89,27 @@ func (s *scanner) skipTrivia() {
 			s.off++
 		case c == '>' && s.quoted && s.lineStart && isQuoteMarker(s.src, s.off):
 			s.off++
+		case c == '#':
+			start := s.off
+			s.skipLine()
+			s.diags.Errorf(diag.UnexpectedChar, s.span(start, start+1), "'#' does not start a comment").
+				Labelled("not a comment").
+				Helpf("comments start with //")
+		case c == '/' && s.off+1 < len(s.src) && s.src[s.off+1] == '*':
+			start := s.off
+			end := strings.Index(s.src[start+2:], "*/")
+			if end < 0 {
+				s.off = len(s.src)
+			} else {
+				s.off = start + 2 + end + 2
+			}
+			s.lineStart = s.lineStart || strings.Contains(s.src[start:s.off], "\n")
+			s.diags.Errorf(diag.UnexpectedChar, s.span(start, start+2), "block comments are not supported").
+				Labelled("comment starts here").
+				Helpf("start each line of the comment with //")
 		case c == '/' && s.off+1 < len(s.src) && s.src[s.off+1] == '/':
 			start := s.off
-			for s.off < len(s.src) && s.src[s.off] != '\n' {
-				s.off++
-			}
+			s.skipLine()
 			end := s.off
 			if end > start && s.src[end-1] == '\r' {
 				end--
@@ -103,20 +122,30 @@ func (s *scanner) skipTrivia() {
 }
 
 func (s *scanner) next() token.Token {
-	for {
-		s.skipTrivia()
-		tok := token.Token{Start: s.off, LineStart: s.lineStart}
-		if s.off >= len(s.src) {
-			tok.Kind, tok.End = token.EOF, s.off
-			return tok
-		}
-		kind, ok := s.scanToken()
-		if !ok {
-			continue // the bad character was reported and skipped
-		}
-		s.lineStart = false
-		tok.Kind, tok.End = kind, s.off
+	s.skipTrivia()
+	tok := token.Token{Start: s.off, LineStart: s.lineStart}
+	if s.off >= len(s.src) {
+		tok.Kind, tok.End = token.EOF, s.off
 		return tok
+	}
+	s.bad = false
+	tok.Kind = s.scanToken()
+	tok.End, tok.Bad = s.off, s.bad || tok.Kind == token.Illegal
+	s.lineStart = false
+	return tok
+}
+
+// errorf reports a malformed token at [start, s.off) unless a span is
+// given, and marks the token Bad.
+func (s *scanner) errorf(code diag.Code, span source.Span, format string, args ...any) *diag.Diagnostic {
+	s.bad = true
+	return s.diags.Errorf(code, span, format, args...)
+}
+
+// skipLine moves to the end of the line, before its newline.
+func (s *scanner) skipLine() {
+	for s.off < len(s.src) && s.src[s.off] != '\n' {
+		s.off++
 	}
 }
 
@@ -128,69 +157,129 @@ var punct = map[byte]token.Kind{
 	',': token.Comma,
 }
 
-// scanToken reads one token at s.off. It returns false, having reported
-// it, when the text there starts no token.
-func (s *scanner) scanToken() (token.Kind, bool) {
+// scanToken reads one token at s.off and returns its kind. Malformed
+// text is reported and read as far as it plausibly goes.
+func (s *scanner) scanToken() token.Kind {
 	start := s.off
 	c := s.src[s.off]
 	switch {
-	case isLetter(c):
-		for s.off < len(s.src) && (isLetter(s.src[s.off]) || isDigit(s.src[s.off])) {
-			s.off++
-		}
-		return token.Ident, true
+	case isLetter(c) || c >= utf8.RuneSelf && startsLetter(s.src[s.off:]):
+		return s.ident(start)
 	case isDigit(c):
-		return s.number(start), true
+		return s.number(start)
 	case c == '-':
 		if s.off+1 < len(s.src) && s.src[s.off+1] == '>' {
 			s.off += 2
-			return token.Arrow, true
+			return token.Arrow
 		}
 		if s.off+1 < len(s.src) && isDigit(s.src[s.off+1]) {
 			s.off++
-			return s.number(start), true
+			return s.number(start)
 		}
 		s.off++
-		s.diags.Errorf(diag.MalformedNumber, s.span(start, s.off), "unexpected '-'").
-			Labelled("expected a number or '->'")
-		return 0, false
+		s.errorf(diag.MalformedNumber, s.span(start, s.off), "unexpected '-'").
+			Labelled("expected a number or '->'").
+			Helpf("write a negative number without a space, as in -40")
+		return token.Illegal
 	case c == ':':
 		if s.off+1 < len(s.src) && s.src[s.off+1] == ':' {
 			s.off += 2
-			return token.ColonColon, true
+			return token.ColonColon
 		}
 		s.off++
-		return token.Colon, true
+		return token.Colon
 	case c == '"' || c == '`':
-		return s.quoted1(c), true
+		return s.quoted1(c)
 	case c == '/':
-		return s.regex(), true
+		return s.regex()
 	}
 	if k, ok := punct[c]; ok {
 		s.off++
-		return k, true
+		return k
 	}
+	return s.illegal(start)
+}
+
+// misquotes maps quotation marks people type by mistake to the one that
+// closes them.
+var misquotes = map[rune]rune{'\'': '\'', '“': '”', '”': '”', '‘': '’'}
+
+// illegal reads text that starts no token, with advice for common slips.
+func (s *scanner) illegal(start int) token.Kind {
 	r, size := utf8.DecodeRuneInString(s.src[s.off:])
+	if closing, ok := misquotes[r]; ok {
+		s.off += size
+		for s.off < len(s.src) && s.src[s.off] != '\n' {
+			r, size := utf8.DecodeRuneInString(s.src[s.off:])
+			s.off += size
+			if r == closing {
+				break
+			}
+		}
+		s.errorf(diag.UnexpectedChar, s.span(start, start+size), "strings are written with double quotes").
+			Labelled("not a string delimiter").
+			Helpf("write %s", "\""+strings.Trim(s.src[start:s.off], "'“”‘’")+"\"")
+		return token.String
+	}
 	s.off += size
-	d := s.diags.Errorf(diag.UnexpectedChar, s.span(start, s.off), "unexpected character %s", quoteRune(r)).
+	if r == '=' && s.off < len(s.src) && s.src[s.off] == '>' {
+		s.off++
+		s.errorf(diag.UnexpectedChar, s.span(start, s.off), "unexpected '=>'").
+			Labelled("not a token").
+			Helpf("a return type follows '->'")
+		return token.Illegal
+	}
+	d := s.errorf(diag.UnexpectedChar, s.span(start, s.off), "unexpected character %s", quoteRune(r)).
 		Labelled("not a valid token")
 	switch r {
 	case ';':
-		d.Helpf("statements are not terminated; remove the ';'")
-	case '\'':
-		d.Helpf("strings are written with double quotes")
+		d.Helpf("items are not terminated; remove the ';'")
 	case '=':
 		d.Helpf("fields are written `name: type`")
+	case '.':
+		d.Helpf("a binding and its template are joined with '::', as in Cache::settings")
 	}
-	return 0, false
+	return token.Illegal
+}
+
+// ident reads a name. Names are ASCII; a name with other letters is read
+// whole and reported once.
+func (s *scanner) ident(start int) token.Kind {
+	ascii := true
+	for s.off < len(s.src) {
+		c := s.src[s.off]
+		if isLetter(c) || isDigit(c) {
+			s.off++
+			continue
+		}
+		if c < utf8.RuneSelf || !startsLetter(s.src[s.off:]) {
+			break
+		}
+		_, size := utf8.DecodeRuneInString(s.src[s.off:])
+		s.off += size
+		ascii = false
+	}
+	if !ascii {
+		s.errorf(diag.UnexpectedChar, s.span(start, s.off), "name %q has a letter outside ASCII", s.src[start:s.off]).
+			Labelled("not an ASCII name").
+			Notef("names use the letters A-Z and a-z, digits and '_'; generated TypeScript and SQL rely on it")
+	}
+	return token.Ident
+}
+
+func startsLetter(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r)
 }
 
 func quoteRune(r rune) string {
-	if r == utf8.RuneError {
+	switch {
+	case r == utf8.RuneError:
 		return "(invalid UTF-8)"
-	}
-	if r < ' ' || r == 0x7f {
+	case r < ' ' || r == 0x7f:
 		return fmt.Sprintf("%U", r)
+	case r == '\'':
+		return "`'`"
 	}
 	return "'" + string(r) + "'"
 }
@@ -199,12 +288,18 @@ func (s *scanner) number(start int) token.Kind {
 	for s.off < len(s.src) && isDigit(s.src[s.off]) {
 		s.off++
 	}
+	if s.off < len(s.src) && isLetter(s.src[s.off]) {
+		s.ident(s.off)
+		s.errorf(diag.MalformedNumber, s.span(start, s.off), "a name cannot start with a digit").
+			Labelled("neither a number nor a name")
+		return token.Ident
+	}
 	if s.off >= len(s.src) || s.src[s.off] != '.' {
 		return token.Int
 	}
 	s.off++ // '.'
 	if s.off >= len(s.src) || !isDigit(s.src[s.off]) {
-		s.diags.Errorf(diag.MalformedNumber, s.span(start, s.off), "real number %q has no digits after '.'", s.src[start:s.off]).
+		s.errorf(diag.MalformedNumber, s.span(start, s.off), "real number '%s' has no digits after '.'", s.src[start:s.off]).
 			Labelled("expected a digit after '.'").
 			Helpf("write %s0", s.src[start:s.off])
 		return token.Real
@@ -241,7 +336,7 @@ func (s *scanner) unterminated(start int, q byte) token.Kind {
 	if end > start && s.src[end-1] == '\r' {
 		end--
 	}
-	s.diags.Errorf(diag.UnterminatedString, s.span(start, start+1), "unterminated string").
+	s.errorf(diag.UnterminatedString, s.span(start, start+1), "unterminated string").
 		Labelled("this string is never closed").
 		Helpf("add the closing %c before the end of the line", q)
 	if q == '`' {
@@ -273,7 +368,7 @@ func (s *scanner) regex() token.Kind {
 }
 
 func (s *scanner) unterminatedRegex(start int) token.Kind {
-	s.diags.Errorf(diag.UnterminatedRegex, s.span(start, start+1), "unterminated regex").
+	s.errorf(diag.UnterminatedRegex, s.span(start, start+1), "unterminated regex").
 		Labelled("this regex is never closed").
 		Helpf("end the pattern with '/' on the same line; write '\\/' for a slash inside it")
 	return token.Regex

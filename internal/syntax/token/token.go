@@ -10,7 +10,7 @@ type Kind int
 
 const (
 	EOF Kind = iota
-	Illegal
+	Illegal // text that starts no token; always Bad
 
 	Ident    // name or contextual keyword
 	Int      // 42, -7
@@ -88,6 +88,9 @@ type Token struct {
 	// LineStart is true when the token is the first on its line. The parser
 	// uses it to resynchronise after an error at the next line's item.
 	LineStart bool
+	// Bad is true when the scanner reported the token as malformed. The
+	// parser reports nothing more about it: one mistake, one error.
+	Bad bool
 }
 
 // A Comment is a "//" comment; Start and End cover the slashes through the
