@@ -9,8 +9,8 @@ package token
 type Kind int
 
 const (
-	EOF Kind = iota
-	Illegal // text that starts no token; always Bad
+	EOF     Kind = iota
+	Illegal      // text that starts no token; always Bad
 
 	Ident    // name or contextual keyword
 	Int      // 42, -7
