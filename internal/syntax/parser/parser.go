@@ -371,14 +371,18 @@ func (p *parser) list(context string, item func() bool) (start int, ok bool) {
 	return open.Start, true
 }
 
-// skipParen skips to the ')' closing the current list, without leaving the
-// line it is on, and consumes it if found.
+// skipParen skips to the ')' closing the current list and consumes it if
+// found. It stops at a brace, and at a new line unless the list plainly
+// goes on there (the line before ended in '(' or ','), since such a line
+// starts the next item.
 func (p *parser) skipParen() {
 	depth := 0
 	for {
 		t := p.tok()
+		prev := p.toks[max(p.i-1, 0)].Kind
+		newItem := t.LineStart && depth == 0 && prev != token.LParen && prev != token.Comma
 		switch {
-		case t.Kind == token.EOF, t.Kind == token.LBrace, t.Kind == token.RBrace, t.LineStart && depth == 0 && p.i > 0 && p.toks[p.i-1].Kind != token.LParen && p.toks[p.i-1].Kind != token.Comma:
+		case t.Kind == token.EOF, t.Kind == token.LBrace, t.Kind == token.RBrace, newItem:
 			return
 		case t.Kind == token.LParen:
 			depth++

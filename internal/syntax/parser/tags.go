@@ -11,10 +11,10 @@ import (
 	"github.com/cloesce-go/cloesce/internal/syntax/token"
 )
 
-// Validators are the tags that take one literal argument.
-var Validators = []string{"gt", "gte", "lt", "lte", "step", "len", "minlen", "maxlen", "regex"}
+// validators are the tags that take one literal argument.
+var validators = []string{"gt", "gte", "lt", "lte", "step", "len", "minlen", "maxlen", "regex"}
 
-var tagNames = append([]string{"crud", "inject", "internal", "instance", "source"}, Validators...)
+var tagNames = append([]string{"crud", "inject", "internal", "instance", "source"}, validators...)
 
 // tags parses a run of "[...]" tags. It reports false when a tag was
 // malformed; the caller then gives up on the item the tags belong to.
@@ -53,7 +53,7 @@ func (p *parser) tagBody(start int) ast.Tag {
 	name := p.ident("", "")
 	var tag ast.Tag
 	switch word := name.Name; {
-	case slices.Contains(Validators, word):
+	case slices.Contains(validators, word):
 		lit := p.tok()
 		if !lit.Kind.IsLiteral() || lit.Kind == token.Template {
 			d := p.expected("a literal", "after '"+word+"'")
