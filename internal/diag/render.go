@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/cloesce-go/cloesce/internal/source"
 )
 
@@ -52,11 +54,13 @@ type Options struct {
 // terminal, NO_COLOR (https://no-color.org) is unset or empty, and TERM is
 // not "dumb".
 func UseColor(f *os.File) bool {
-	if f == nil || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return f != nil && colorWanted(os.Getenv) && term.IsTerminal(int(f.Fd()))
+}
+
+// colorWanted applies the user's settings: NO_COLOR (no-color.org) and a
+// dumb terminal turn colour off.
+func colorWanted(getenv func(string) string) bool {
+	return getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
 }
 
 // Render writes the diagnostics (already in the order to print: the caller

@@ -607,40 +607,37 @@ func TestParseFormat(t *testing.T) {
 }
 
 func TestUseColor(t *testing.T) {
-	t.Setenv("NO_COLOR", "")
-	t.Setenv("TERM", "xterm")
-
 	regular, err := os.Create(filepath.Join(t.TempDir(), "out"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer regular.Close()
-	if UseColor(regular) {
-		t.Errorf("UseColor(regular file) = true")
-	}
-	if UseColor(nil) {
-		t.Errorf("UseColor(nil) = true")
-	}
-
-	// The null device is a character device, like a terminal.
 	dev, err := os.Open(os.DevNull)
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	defer dev.Close()
-	if fi, err := dev.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		t.Skipf("%s is not a character device here", os.DevNull)
+	// Neither is a terminal, though the null device is a character device.
+	for _, f := range []*os.File{regular, dev, nil} {
+		if UseColor(f) {
+			t.Errorf("UseColor(%v) = true", f)
+		}
 	}
-	if !UseColor(dev) {
-		t.Errorf("UseColor(%s) = false", os.DevNull)
+}
+
+func TestColorWanted(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{"TERM": "xterm"}, true},
+		{map[string]string{"TERM": "xterm", "NO_COLOR": "1"}, false},
+		{map[string]string{"TERM": "dumb"}, false},
+		{map[string]string{}, true},
 	}
-	t.Setenv("TERM", "dumb")
-	if UseColor(dev) {
-		t.Errorf("UseColor with TERM=dumb = true")
-	}
-	t.Setenv("TERM", "xterm")
-	t.Setenv("NO_COLOR", "1")
-	if UseColor(dev) {
-		t.Errorf("UseColor with NO_COLOR=1 = true")
+	for _, tt := range tests {
+		if got := colorWanted(func(k string) string { return tt.env[k] }); got != tt.want {
+			t.Errorf("colorWanted(%v) = %v, want %v", tt.env, got, tt.want)
+		}
 	}
 }
