@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"internal/syntax/ast":     {"internal/source", "internal/syntax/token"},
 	"internal/syntax/parser":  {"internal/source", "internal/diag", "internal/suggest", "internal/syntax/token", "internal/syntax/scanner", "internal/syntax/ast"},
 	"internal/syntax/format":  {"internal/diag", "internal/syntax/token", "internal/syntax/scanner", "internal/syntax/ast"},
+	"internal/sema":           {"internal/diag", "internal/suggest", "internal/syntax/ast"},
 	"internal/cli":            {"*"},
 }
 

@@ -5,6 +5,7 @@ import (
 	"flag"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/sema"
 )
 
 // runCheck reports every problem in the project's schema without writing
@@ -15,8 +16,14 @@ func runCheck(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
 		return err
 	}
 	var diags diag.List
-	if _, err := e.loadProject(root, &diags); err != nil {
+	proj, err := e.loadProject(root, &diags)
+	if err != nil {
 		return err
+	}
+	if !diags.HasErrors() {
+		// Syntax errors leave holes in the tree; checking meaning on top
+		// of them would report the same mistakes again in other words.
+		sema.Check(proj.files, &diags)
 	}
 	return e.render(&diags)
 }

@@ -35,3 +35,13 @@ const (
 	NoSources         Code = "E0105" // no .clo or .cloesce files found
 	ConfigValue       Code = "E0106" // a known key with a value outside its allowed set
 )
+
+// Semantic analysis.
+const (
+	DuplicateSymbol   Code = "E0201" // a name declared twice in one scope
+	StrayFragment     Code = "E0202" // a block item written at the top level
+	TagNotAllowed     Code = "E0203" // a tag where it has no meaning
+	UnknownType       Code = "E0204" // a type naming no model or poo
+	OneFieldPerBlock  Code = "E0205" // nav, kv or r2 block declaring other than one field
+	InvalidColumnType Code = "E0206" // a column, route or var type SQLite cannot store
+)
