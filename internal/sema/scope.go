@@ -42,9 +42,3 @@ func (s *scope) add(id *ast.Ident, what string) bool {
 	}
 	return false
 }
-
-// lookup returns what a name was declared as.
-func (s *scope) lookup(name string) (entry, bool) {
-	e, ok := s.names[name]
-	return e, ok
-}

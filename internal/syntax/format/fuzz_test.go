@@ -8,12 +8,14 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/sema"
 	"github.com/cloesce-go/cloesce/internal/source"
 	"github.com/cloesce-go/cloesce/internal/syntax/ast"
 	"github.com/cloesce-go/cloesce/internal/syntax/parser"
 )
 
-// FuzzParseFormat checks, for any input, that parsing neither panics nor
+// FuzzParseFormat checks, for any input, that parsing (and semantic
+// analysis of what parses) neither panics nor
 // produces a span outside the input or outside its parent, that every
 // diagnostic points into the input, and that input which parses formats to
 // text that means the same and is a fixed point.
@@ -60,6 +62,7 @@ func FuzzParseFormat(f *testing.F) {
 		if diags.HasErrors() {
 			return
 		}
+		sema.Check([]*ast.File{file}, &diags) // must not panic on any tree
 		checkFormat(t, "fuzz.clo", src)
 	})
 }
