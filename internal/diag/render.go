@@ -431,3 +431,11 @@ func (p *printer) json(diags []*Diagnostic) error {
 	enc.SetEscapeHTML(false) // messages mention types like partial<T>
 	return enc.Encode(out)
 }
+
+// Text renders the list sorted, in the human format without colour: the
+// form golden tests record.
+func (l *List) Text() string {
+	var b strings.Builder
+	Render(&b, l.Sorted(), Options{}) // cannot fail: Human is valid and b never errs
+	return b.String()
+}

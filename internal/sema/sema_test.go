@@ -15,15 +15,6 @@ import (
 	"github.com/cloesce-go/cloesce/internal/syntax/parser"
 )
 
-func render(t *testing.T, diags *diag.List) string {
-	t.Helper()
-	var b strings.Builder
-	if err := diag.Render(&b, diags.Sorted(), diag.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
-
 // TestValidSchemas checks that the samples and the parser's comprehensive
 // schema have no semantic errors.
 func TestValidSchemas(t *testing.T) {
@@ -42,7 +33,7 @@ func TestValidSchemas(t *testing.T) {
 			f := parser.Parse(source.NewFile(filepath.Base(path), string(text)), &diags)
 			Check([]*ast.File{f}, &diags)
 			if diags.Len() > 0 {
-				t.Errorf("unexpected diagnostics:\n%s", render(t, &diags))
+				t.Errorf("unexpected diagnostics:\n%s", diags.Text())
 			}
 		})
 	}
@@ -60,12 +51,12 @@ func TestErrors(t *testing.T) {
 			}
 		}
 		if diags.HasErrors() {
-			t.Fatalf("input does not parse:\n%s", render(t, &diags))
+			t.Fatalf("input does not parse:\n%s", diags.Text())
 		}
 		Check(files, &diags)
 		if !diags.HasErrors() {
 			t.Error("no errors reported")
 		}
-		return map[string]string{"stderr": render(t, &diags)}
+		return map[string]string{"stderr": diags.Text()}
 	})
 }

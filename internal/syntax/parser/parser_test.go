@@ -35,15 +35,6 @@ func parseFile(t *testing.T, path string) (*ast.File, *diag.List) {
 	return Parse(source.NewFile(filepath.Base(path), string(text)), &diags), &diags
 }
 
-func renderDiags(t *testing.T, diags *diag.List) string {
-	t.Helper()
-	var b strings.Builder
-	if err := diag.Render(&b, diags.Sorted(), diag.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
-
 // TestSpecExamples parses every schema snippet of the documentation.
 func TestSpecExamples(t *testing.T) {
 	paths := schemaFiles(t, "../../../testdata/spec-examples/*.clo")
@@ -55,7 +46,7 @@ func TestSpecExamples(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			f, diags := parseFile(t, path)
 			if diags.Len() > 0 {
-				t.Fatalf("unexpected diagnostics:\n%s", renderDiags(t, diags))
+				t.Fatalf("unexpected diagnostics:\n%s", diags.Text())
 			}
 			if len(f.Decls) == 0 {
 				t.Fatal("parsed no declarations")
@@ -72,7 +63,7 @@ func TestASTGolden(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			f, diags := parseFile(t, path)
 			if diags.Len() > 0 {
-				t.Fatalf("unexpected diagnostics:\n%s", renderDiags(t, diags))
+				t.Fatalf("unexpected diagnostics:\n%s", diags.Text())
 			}
 			golden.File(t, filepath.Join("testdata", "ast", filepath.Base(path)+".ast"), []byte(ast.Dump(f)))
 		})
@@ -93,6 +84,6 @@ func TestSyntaxErrors(t *testing.T) {
 		if !diags.HasErrors() {
 			t.Error("no errors reported")
 		}
-		return map[string]string{"stderr": renderDiags(t, &diags)}
+		return map[string]string{"stderr": diags.Text()}
 	})
 }
