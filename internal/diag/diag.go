@@ -137,17 +137,8 @@ func fileName(s source.Span) string {
 	return s.File.Name
 }
 
-// Err returns nil if no errors were recorded, and the list otherwise,
-// mirroring go/scanner.ErrorList.Err.
-func (l *List) Err() error {
-	if !l.HasErrors() {
-		return nil
-	}
-	return l
-}
-
 // Error formats the first error and the count of the rest, in the
-// "file:line:col: message" form.
+// "file:line:col: message" form of go/scanner.ErrorList.
 func (l *List) Error() string {
 	var first *Diagnostic
 	for _, d := range l.Sorted() {

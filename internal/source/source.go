@@ -71,12 +71,6 @@ func (f *File) Line(n int) string {
 	return f.Text[start:end]
 }
 
-// LineCount reports the number of lines in the file; an empty file has one.
-func (f *File) LineCount() int {
-	f.once.Do(f.indexLines)
-	return len(f.lines)
-}
-
 // A Position is a printable location in a file.
 type Position struct {
 	Filename string
@@ -112,14 +106,6 @@ func (s Span) EndPos() Position { return s.File.Position(s.End) }
 
 // Text returns the source text the span covers.
 func (s Span) Text() string { return s.File.Text[s.Start:s.End] }
-
-// To returns the span from the start of s to the end of t.
-func (s Span) To(t Span) Span {
-	if !t.IsValid() {
-		return s
-	}
-	return Span{File: s.File, Start: s.Start, End: max(s.End, t.End)}
-}
 
 // String formats the start of the span as "file:line:col", or "-" when the
 // span is not valid.

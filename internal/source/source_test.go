@@ -28,9 +28,6 @@ func TestPosition(t *testing.T) {
 			t.Errorf("Line(%d) = %q, want %q (no line terminator)", p.Line, got, tt.lineText)
 		}
 	}
-	if n := f.LineCount(); n != 4 {
-		t.Errorf("LineCount = %d, want 4", n)
-	}
 	if got := (Span{}).String(); got != "-" {
 		t.Errorf("zero Span prints %q, want \"-\"", got)
 	}
