@@ -28,7 +28,9 @@ var allowed = map[string][]string{
 	"internal/syntax/ast":     {"internal/source", "internal/syntax/token"},
 	"internal/syntax/parser":  {"internal/source", "internal/diag", "internal/suggest", "internal/syntax/token", "internal/syntax/scanner", "internal/syntax/ast"},
 	"internal/syntax/format":  {"internal/diag", "internal/syntax/token", "internal/syntax/scanner", "internal/syntax/ast"},
-	"internal/sema":           {"internal/diag", "internal/suggest", "internal/syntax/ast"},
+	"internal/sema":           {"internal/diag", "internal/suggest", "internal/syntax/token", "internal/syntax/ast", "internal/idl", "internal/sqlgen", "internal/version"},
+	"internal/idl":            nil,
+	"internal/sqlgen":         {"internal/idl"},
 	"internal/cli":            {"*"},
 }
 

@@ -3,29 +3,66 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/idl"
 	"github.com/cloesce-go/cloesce/internal/sema"
 )
 
 // runCheck reports every problem in the project's schema without writing
 // anything.
 func runCheck(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
-	root, err := rootArg(args)
+	_, _, err := e.analyze(args)
+	return err
+}
+
+// runCompile analyses the schema and writes its interface description,
+// cidl.json, to the output directory.
+func runCompile(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
+	proj, schema, err := e.analyze(args)
 	if err != nil {
 		return err
+	}
+	data, err := idl.Encode(schema)
+	if err != nil {
+		return err
+	}
+	out := proj.cfg.OutDir()
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(out, "cidl.json")
+	if err := writeFileAtomic(path, data); err != nil {
+		return err
+	}
+	if e.format != diag.JSON { // keep stdout pure JSON for tools
+		fmt.Fprintf(e.stdio.Out, "wrote %s (%d models)\n", path, len(schema.Models))
+	}
+	return nil
+}
+
+// analyze loads the project named by args and analyses its schema,
+// printing diagnostics. It fails with errReported when any is an error.
+func (e *env) analyze(args []string) (*project, *idl.Schema, error) {
+	root, err := rootArg(args)
+	if err != nil {
+		return nil, nil, err
 	}
 	var diags diag.List
 	proj, err := e.loadProject(root, &diags)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
+	var schema *idl.Schema
 	if !diags.HasErrors() {
 		// Syntax errors leave holes in the tree; checking meaning on top
 		// of them would report the same mistakes again in other words.
-		sema.Check(proj.files, &diags)
+		schema = sema.Analyze(proj.files, &diags)
 	}
-	return e.render(&diags)
+	return proj, schema, e.render(&diags)
 }
 
 // rootArg returns the project directory named by the optional argument.

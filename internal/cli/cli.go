@@ -63,6 +63,7 @@ type command struct {
 // because help refers back to it.
 func commands() []*command {
 	return []*command{
+		{name: "compile", args: "[dir]", short: "check the schema and write cidl.json to the output directory", run: runCompile},
 		{name: "check", args: "[dir]", short: "parse and check the schema, printing diagnostics", run: runCheck},
 		{name: "fmt", args: "[--check] [paths...]", short: "format schema files in place, or check that they are", run: runFmt, flags: fmtFlags},
 		{name: "version", short: "print the compiler version", run: runVersion},

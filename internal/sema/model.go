@@ -1,64 +1,404 @@
 package sema
 
 import (
+	"slices"
+	"strconv"
+
 	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/suggest"
 	"github.com/cloesce-go/cloesce/internal/syntax/ast"
 )
 
-// model checks the names and field types declared in a model body. Every
-// kind of field shares one scope, shard aliases included, since they all
-// become properties of the same object.
-func (c *checker) model(m *ast.ModelDecl) {
-	fields := newScope(c.diags, "model '"+m.Name.Name+"'")
-	if m.Backing != nil && m.Backing.Args != nil {
-		for _, a := range m.Backing.Args.Names {
-			fields.add(a, "shard alias")
+// A modelInfo is a model as declared and, once analysed, as built.
+type modelInfo struct {
+	decl    *ast.ModelDecl
+	fields  map[string]*member // every field the model declares, by name
+	primary []*ast.Ident       // primary-key names, foreign keys included, as declared
+	table   bool               // it has column, foreign, primary or unique items
+	routes  []*ast.Field       // fields of its route blocks
+	uniques [][]string         // unique groups as written
+
+	built *idl.Model            // nil until built, or when the model is unusable
+	ir    map[string]*idl.Field // built columns and route fields, by name
+}
+
+type memberKind int
+
+const (
+	columnMember memberKind = iota
+	primaryMember
+	routeMember
+	aliasMember
+	foreignMember
+	navMember
+	kvMember
+	r2Member
+)
+
+// A member is one declared field of a model.
+type member struct {
+	kind  memberKind
+	field *ast.Field        // column, primary and route fields
+	fk    *ast.ForeignBlock // foreign-key fields
+	index int               // position among the foreign key's fields or the shard aliases
+}
+
+// isValue reports whether the member is stored in a column or the route.
+func (m *member) isValue() bool { return m.kind <= foreignMember }
+
+// collect records a model's declared fields, reporting duplicates and
+// misplaced tags.
+func (c *checker) collect(d *ast.ModelDecl) *modelInfo {
+	mi := &modelInfo{decl: d, fields: map[string]*member{}, ir: map[string]*idl.Field{}}
+	scope := newScope(c.diags, "model '"+d.Name.Name+"'")
+	add := func(id *ast.Ident, what string, m *member) {
+		if scope.add(id, what) {
+			mi.fields[id.Name] = m
 		}
 	}
-	for _, it := range m.Items {
+	if d.Backing != nil && d.Backing.Args != nil {
+		for i, a := range d.Backing.Args.Names {
+			add(a, "shard alias", &member{kind: aliasMember, index: i})
+		}
+	}
+	foreign := func(fb *ast.ForeignBlock, primary bool) {
+		for i, n := range fb.Fields {
+			add(n, "foreign key", &member{kind: foreignMember, fk: fb, index: i})
+			if primary {
+				mi.primary = append(mi.primary, n)
+			}
+		}
+	}
+	for _, it := range d.Items {
 		switch it := it.(type) {
 		case *ast.FieldBlock:
+			kind := routeMember
+			if it.Keyword.Name == "column" {
+				kind, mi.table = columnMember, true
+			} else {
+				mi.routes = append(mi.routes, it.Fields...)
+			}
 			for _, f := range it.Fields {
-				fields.add(f.Name, it.Keyword.Name)
+				add(f.Name, it.Keyword.Name, &member{kind: kind, field: f})
 				c.tags(f.Tags, "a "+it.Keyword.Name+" field", validatorTag)
-				c.sqlType(f, it.Keyword.Name, it.Keyword.Name == "column")
 			}
 		case *ast.PrimaryBlock:
+			mi.table = true
 			for _, n := range it.Items {
 				switch n := n.(type) {
 				case *ast.Field:
-					fields.add(n.Name, "primary key")
+					add(n.Name, "primary key", &member{kind: primaryMember, field: n})
 					c.tags(n.Tags, "a primary key", validatorTag)
-					c.sqlType(n, "primary key", false)
+					mi.primary = append(mi.primary, n.Name)
 				case *ast.ForeignBlock:
-					c.foreignNames(fields, n)
+					foreign(n, true)
 				}
 			}
 		case *ast.ForeignBlock:
-			c.foreignNames(fields, it)
+			mi.table = true
+			foreign(it, false)
+		case *ast.UniqueDecl:
+			mi.table = true
+			var group []string
+			for _, n := range it.Fields.Names {
+				group = append(group, n.Name)
+			}
+			mi.uniques = append(mi.uniques, group)
 		case *ast.NavBlock:
-			c.oneField(fields, it.Fields, it, "navigation")
+			c.oneField(it.Fields, it, "navigation", func(id *ast.Ident) { add(id, "navigation", &member{kind: navMember}) })
 		case *ast.StoreField:
-			c.oneField(fields, it.Fields, it, it.Kind.String())
+			kind := kvMember
+			if it.Kind == ast.R2 {
+				kind = r2Member
+			}
+			c.oneField(it.Fields, it, it.Kind.String(), func(id *ast.Ident) { add(id, it.Kind.String()+" field", &member{kind: kind}) })
 		}
 	}
-}
-
-func (c *checker) foreignNames(fields *scope, f *ast.ForeignBlock) {
-	for _, n := range f.Fields {
-		fields.add(n, "foreign key")
-	}
+	return mi
 }
 
 // oneField declares the single field a nav, kv or r2 block names; such a
 // block holds exactly one.
-func (c *checker) oneField(fields *scope, names []*ast.Ident, block ast.Node, what string) {
+func (c *checker) oneField(names []*ast.Ident, block ast.Node, what string, declare func(*ast.Ident)) {
 	for _, n := range names {
-		fields.add(n, what)
+		declare(n)
 	}
 	if len(names) != 1 {
 		c.diags.Errorf(diag.OneFieldPerBlock, block.Span(), "a %s block declares exactly one field, not %d", what, len(names)).
 			Labelled("%d fields", len(names)).
 			Helpf("write one block per field")
 	}
+}
+
+// bindingName is the model's "for" binding as written, or "".
+func (mi *modelInfo) bindingName() string {
+	if mi.decl.Backing == nil {
+		return ""
+	}
+	return mi.decl.Backing.Binding.Name
+}
+
+// routeNames lists the fields that address a Worker-served model: its
+// shard aliases, then its route fields.
+func (mi *modelInfo) routeNames() []string {
+	var names []string
+	if b := mi.decl.Backing; b != nil && b.Args != nil {
+		for _, a := range b.Args.Names {
+			names = append(names, a.Name)
+		}
+	}
+	for _, f := range mi.routes {
+		names = append(names, f.Name.Name)
+	}
+	return names
+}
+
+// memberType is the declared type of a model's column or route field; a
+// foreign key takes the type of the field it references. It returns nil
+// for other fields and unresolvable types.
+func (c *checker) memberType(mi *modelInfo, name string, depth int) *idl.Type {
+	m := mi.fields[name]
+	if m == nil || depth > len(c.infos) {
+		return nil
+	}
+	switch m.kind {
+	case columnMember, primaryMember, routeMember:
+		return c.resolveQuiet(m.field.Type)
+	case aliasMember:
+		if s := c.stores[mi.bindingName()]; s != nil && s.decl.Kind == ast.Durable && m.index < len(s.shard) {
+			return s.shard[m.index].Type
+		}
+	case foreignMember:
+		if m.index >= len(m.fk.Refs) {
+			return nil
+		}
+		ref := m.fk.Refs[m.index]
+		target := c.infos[ref.Model.Name]
+		if target == nil {
+			return nil
+		}
+		t := c.memberType(target, ref.Field.Name, depth+1)
+		if t != nil && m.fk.Optional != nil && t.Kind != idl.Option {
+			t = idl.Wrap(idl.Option, t)
+		}
+		return t
+	}
+	return nil
+}
+
+// memberValidators are the validators written on a column or route field,
+// followed through foreign keys.
+func (c *checker) memberValidators(mi *modelInfo, name string, depth int) []idl.Validator {
+	m := mi.fields[name]
+	if m == nil || depth > len(c.infos) {
+		return nil
+	}
+	switch m.kind {
+	case columnMember, primaryMember, routeMember:
+		var vs []idl.Validator
+		c.quietly(func() { vs = c.validators(m.field.Tags, c.resolve(m.field.Type)) })
+		return vs
+	case foreignMember:
+		if m.index < len(m.fk.Refs) {
+			ref := m.fk.Refs[m.index]
+			if target := c.infos[ref.Model.Name]; target != nil {
+				return c.memberValidators(target, ref.Field.Name, depth+1)
+			}
+		}
+	}
+	return nil
+}
+
+// build analyses one model into its description. Models that cannot be
+// backed are left unbuilt, so that data sources and APIs skip them.
+func (c *checker) build(mi *modelInfo) {
+	d := mi.decl
+	m := &idl.Model{
+		Name: d.Name.Name, PrimaryKey: []*idl.Field{}, Columns: []*idl.Field{}, ForeignKeys: []*idl.ForeignKey{},
+		Uniques: [][]string{}, Routes: []*idl.Field{}, Navigations: []*idl.Navigation{}, KV: []*idl.StoreField{},
+		R2: []*idl.StoreField{}, APIs: []*idl.Method{}, Sources: []*idl.Source{}, Cruds: []string{},
+	}
+	var cruds []*ast.Ident
+	for _, t := range d.Tags {
+		if t, ok := t.(*ast.CrudTag); ok {
+			for _, k := range t.Kinds {
+				if !slices.Contains(m.Cruds, k.Name) {
+					m.Cruds = append(m.Cruds, k.Name)
+					cruds = append(cruds, k)
+				}
+			}
+		}
+	}
+	ok := c.backing(mi, m)
+	needsKey := mi.table || m.Backing != nil && m.Backing.Kind == idl.D1Backing
+	if len(mi.routes) > 0 && needsKey {
+		c.diags.Errorf(diag.RoutesAndTable, mi.routes[0].Span(), "model '%s' has both route fields and a table", m.Name).
+			Labelled("route field").
+			Helpf("a model is either stored in SQLite and found by its primary key, or served by the Worker and found by its route fields; split it in two models joined by a navigation")
+		ok = false
+	}
+	for _, it := range d.Items {
+		switch it := it.(type) {
+		case *ast.FieldBlock:
+			for _, f := range it.Fields {
+				if it.Keyword.Name == "column" {
+					c.addField(mi, &m.Columns, f, c.sqlField(f, "column", true))
+				} else {
+					c.addField(mi, &m.Routes, f, c.sqlField(f, "route field", true))
+				}
+			}
+		case *ast.PrimaryBlock:
+			for _, n := range it.Items {
+				switch n := n.(type) {
+				case *ast.Field:
+					t := c.sqlField(n, "primary key", true)
+					if t != nil && t.Kind == idl.Option {
+						c.nullablePrimary(n.Name.Name, n.Type)
+						t = nil
+					}
+					c.addField(mi, &m.PrimaryKey, n, t)
+				case *ast.ForeignBlock:
+					c.foreign(mi, m, n, true)
+				}
+			}
+		case *ast.ForeignBlock:
+			c.foreign(mi, m, it, false)
+		}
+	}
+	for _, it := range d.Items {
+		switch it := it.(type) {
+		case *ast.UniqueDecl:
+			c.unique(mi, m, it)
+		case *ast.NavBlock:
+			c.navigation(mi, m, it)
+		case *ast.StoreField:
+			c.storeField(mi, m, it)
+		}
+	}
+	if needsKey && len(m.PrimaryKey) == 0 && len(mi.primary) == 0 {
+		c.diags.Errorf(diag.MissingPrimaryKey, d.Name.Span(), "model '%s' has no primary key", m.Name).
+			Labelled("stored in a table, so it needs one").
+			Helpf("add a `primary { id: int }` block")
+		ok = false
+	}
+	for _, k := range cruds {
+		if k.Name == "list" && len(mi.primary) == 0 {
+			c.diags.Errorf(diag.UnsupportedCrud, k.Span(), "model '%s' cannot be listed: it has no table", m.Name).
+				Labelled("needs a primary key to page through").
+				Helpf("list a model stored in D1 or a Durable Object's SQLite, or write a list method in an api block")
+		}
+	}
+	if ok {
+		mi.built = m
+	}
+}
+
+// addField appends a column or route field whose type resolved.
+func (c *checker) addField(mi *modelInfo, to *[]*idl.Field, f *ast.Field, t *idl.Type) {
+	if t == nil || mi.fields[f.Name.Name] == nil || mi.fields[f.Name.Name].field != f {
+		return
+	}
+	irf := &idl.Field{Name: f.Name.Name, Type: t, Validators: c.validators(f.Tags, t)}
+	*to = append(*to, irf)
+	mi.ir[irf.Name] = irf
+}
+
+func (c *checker) nullablePrimary(name string, at ast.Node) {
+	c.diags.Errorf(diag.NullablePrimary, at.Span(), "primary-key column '%s' cannot be nullable", name).
+		Labelled("nullable").
+		Helpf("every row needs a key: remove the option<> or `optional`")
+}
+
+// backing resolves the model's "for" binding. It reports whether the
+// model can be used.
+func (c *checker) backing(mi *modelInfo, m *idl.Model) bool {
+	b := mi.decl.Backing
+	if b == nil {
+		if mi.table {
+			c.diags.Errorf(diag.MissingBacking, mi.decl.Name.Span(), "model '%s' has a table but no database", m.Name).
+				Labelled("needs `for <binding>`").
+				Helpf("store it in a D1 database (`model %s for Db`) or a Durable Object (`model %s for MyDo(tenant)`)", m.Name, m.Name)
+			return false
+		}
+		return true
+	}
+	name := b.Binding.Name
+	if slices.Contains(c.out.Env.D1, name) {
+		if b.Args != nil {
+			c.diags.Errorf(diag.InvalidBacking, b.Args.Span(), "D1 database '%s' takes no shard arguments", name).
+				Labelled("only a Durable Object is sharded").
+				Helpf("write `for %s`", name)
+			return false
+		}
+		m.Backing = &idl.Backing{Binding: name, Kind: idl.D1Backing, Shard: []string{}}
+		return true
+	}
+	s := c.stores[name]
+	if s == nil || s.decl.Kind != ast.Durable {
+		d := c.diags.Errorf(diag.InvalidBacking, b.Binding.Span(), "'%s' is not a D1 database or Durable Object", name)
+		if s != nil {
+			d.Labelled("a %s binding cannot hold a model", s.decl.Kind).Also(s.decl.Name.Span(), "declared here")
+		} else {
+			d.Labelled("unknown binding")
+			if n, ok := suggest.Closest(name, c.tableBindings()); ok {
+				d.Helpf("did you mean '%s'?", n)
+			} else {
+				d.Helpf("declare it in a `d1 { %s }` or `durable %s { ... }` block", name, name)
+			}
+		}
+		return false
+	}
+	var args []*ast.Ident
+	if b.Args != nil {
+		args = b.Args.Names
+	}
+	want := 0
+	for _, sb := range s.decl.Shards {
+		want += len(sb.Fields)
+	}
+	if len(args) != want {
+		at := ast.Node(b)
+		if b.Args != nil {
+			at = b.Args
+		}
+		c.argCount(at, "Durable Object '"+name+"'", "shard argument", want, len(args)).
+			Also(s.decl.Name.Span(), "declared here")
+		return false
+	}
+	m.Backing = &idl.Backing{Binding: name, Kind: idl.DurableBacking, Shard: []string{}}
+	if len(s.shard) != want {
+		return true // a shard field has an error, reported with the binding
+	}
+	for i, a := range args {
+		f := &idl.Field{Name: a.Name, Type: s.shard[i].Type, Validators: slices.Clone(s.shard[i].Validators)}
+		m.Backing.Shard = append(m.Backing.Shard, a.Name)
+		if mi.fields[a.Name] != nil && mi.fields[a.Name].kind == aliasMember {
+			m.Routes = append(m.Routes, f)
+			mi.ir[a.Name] = f
+		}
+	}
+	return true
+}
+
+func (c *checker) argCount(at ast.Node, what, noun string, want, got int) *diag.Diagnostic {
+	return c.diags.Errorf(diag.ArgCount, at.Span(), "%s expects %s, got %d", what, plural(want, noun), got).
+		Labelled("%s", plural(got, noun))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// tableBindings lists the bindings a model may name in "for", sorted.
+func (c *checker) tableBindings() []string {
+	names := slices.Clone(c.out.Env.D1)
+	for _, s := range c.out.Env.Durable {
+		names = append(names, s.Name)
+	}
+	slices.Sort(names)
+	return names
 }

@@ -42,3 +42,7 @@ func (s *scope) add(id *ast.Ident, what string) bool {
 	}
 	return false
 }
+
+// holds reports whether id is the declaration the scope kept for its
+// name, that is, not a duplicate.
+func (s *scope) holds(id *ast.Ident) bool { return s.names[id.Name].id == id }

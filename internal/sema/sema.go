@@ -1,48 +1,82 @@
-// Package sema checks parsed schema files for meaning: that every name is
-// declared once in its scope, that types name real models and objects, and
-// that tags stand where they mean something.
+// Package sema turns parsed schema files into the interface description
+// (package idl): it checks that every name is declared once and resolves,
+// that types, tags, keys and relations make sense, and expands what the
+// schema leaves implicit (default data sources and include trees,
+// generated data-source methods, CRUD endpoints, SQL).
 //
 // Like the parser it never stops at the first problem: each check reports
-// into the diagnostic list and analysis carries on with what is left, so a
-// run shows every error of a schema.
-//
-// This is the first stage of semantic analysis (symbols, types, tags); the
-// model, data-source and API rules and the interface description it will
-// produce are built on the symbol tables collected here.
+// into the diagnostic list and analysis carries on with what did build, so
+// one run shows every error of a schema.
 package sema
 
 import (
-	"fmt"
+	"slices"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/sqlgen"
+	"github.com/cloesce-go/cloesce/internal/suggest"
 	"github.com/cloesce-go/cloesce/internal/syntax/ast"
+	"github.com/cloesce-go/cloesce/internal/version"
 )
 
-// Check analyses the files of one project, reporting problems into diags.
-func Check(files []*ast.File, diags *diag.List) {
-	c := &checker{diags: diags, globals: newScope(diags, "")}
+// Analyze analyses the files of one project, reporting problems into
+// diags. The description it returns is complete only when no error was
+// reported.
+func Analyze(files []*ast.File, diags *diag.List) *idl.Schema {
+	c := &checker{
+		diags:   diags,
+		globals: newScope(diags, ""),
+		models:  map[string]*ast.ModelDecl{},
+		poos:    map[string]*ast.PooDecl{},
+		infos:   map[string]*modelInfo{},
+		stores:  map[string]*store{},
+		out: &idl.Schema{Compiler: version.Version, Env: idl.Env{D1: []string{}, KV: []*idl.Store{}, R2: []*idl.Store{},
+			Durable: []*idl.Durable{}, Vars: []*idl.Field{}}, Models: []*idl.Model{}, Poos: []*idl.Poo{}, Injects: []string{}},
+	}
+	var decls []ast.Decl
 	for _, f := range files {
-		for _, d := range f.Decls {
-			c.declare(d)
+		decls = append(decls, f.Decls...)
+	}
+	for _, d := range decls {
+		c.declare(d)
+	}
+	c.env(decls)
+	c.injectable = c.globalNames("D1 binding", storeWhat[ast.KV], storeWhat[ast.R2], storeWhat[ast.Durable], "variable", "injectable")
+	for _, d := range decls {
+		c.check(d)
+	}
+	c.poosOut()
+	for _, name := range c.modelNames() {
+		c.build(c.infos[name])
+	}
+	sorted := c.order()
+	c.sources()
+	c.apis()
+	for _, mi := range sorted {
+		if mi.built != nil {
+			cruds(mi.built)
+			c.out.Models = append(c.out.Models, mi.built)
 		}
 	}
-	for _, f := range files {
-		for _, d := range f.Decls {
-			c.check(d)
-		}
-	}
-	c.checkAPIs()
-	c.checkSources()
+	sqlgen.Fill(c.out)
+	c.out.SetHashes()
+	return c.out
 }
 
 type checker struct {
 	diags   *diag.List
 	globals *scope // models, poos, bindings, vars and injects share one namespace
+	out     *idl.Schema
 
-	models map[string]*ast.ModelDecl
-	poos   map[string]*ast.PooDecl
-	apis   []*ast.APIDecl
-	srcs   []*ast.SourceDecl
+	models     map[string]*ast.ModelDecl
+	poos       map[string]*ast.PooDecl
+	infos      map[string]*modelInfo
+	stores     map[string]*store
+	injectable []string // names [inject] accepts, sorted
+	edges      []edge   // required foreign keys
+	apiDecls   []*ast.APIDecl
+	srcs       []*ast.SourceDecl
 }
 
 // declare enters the global names of a declaration.
@@ -50,13 +84,10 @@ func (c *checker) declare(d ast.Decl) {
 	switch d := d.(type) {
 	case *ast.ModelDecl:
 		if c.globals.add(d.Name, "model") {
-			c.setModel(d)
+			c.models[d.Name.Name] = d
 		}
 	case *ast.PooDecl:
 		if c.globals.add(d.Name, "plain old object") {
-			if c.poos == nil {
-				c.poos = map[string]*ast.PooDecl{}
-			}
 			c.poos[d.Name.Name] = d
 		}
 	case *ast.D1Decl:
@@ -74,43 +105,42 @@ func (c *checker) declare(d ast.Decl) {
 			c.globals.add(n, "injectable")
 		}
 	case *ast.APIDecl:
-		c.apis = append(c.apis, d)
+		c.apiDecls = append(c.apiDecls, d)
 	case *ast.SourceDecl:
 		c.srcs = append(c.srcs, d)
 	}
 }
 
-func (c *checker) setModel(m *ast.ModelDecl) {
-	if c.models == nil {
-		c.models = map[string]*ast.ModelDecl{}
-	}
-	c.models[m.Name.Name] = m
-}
-
 var storeWhat = map[ast.StoreKind]string{ast.KV: "KV namespace", ast.R2: "R2 bucket", ast.Durable: "Durable Object"}
 
-// check analyses one declaration on its own.
+// globalNames lists, sorted, the global names declared as any of whats.
+func (c *checker) globalNames(whats ...string) []string {
+	var names []string
+	for n, e := range c.globals.names {
+		if slices.Contains(whats, e.what) {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// check analyses the parts of one declaration that stand on their own.
 func (c *checker) check(d ast.Decl) {
 	switch d := d.(type) {
 	case *ast.ModelDecl:
 		c.tags(d.Tags, "a model", crudTag)
-		c.model(d)
+		if c.globals.holds(d.Name) {
+			c.infos[d.Name.Name] = c.collect(d)
+		}
 	case *ast.PooDecl:
 		c.tags(d.Tags, "a poo block")
-		fields := newScope(c.diags, "poo '"+d.Name.Name+"'")
-		for _, f := range d.Fields {
-			fields.add(f.Name, "field")
-			c.tags(f.Tags, "a poo field", validatorTag)
-			c.resolve(f.Type)
-		}
 	case *ast.StoreDecl:
 		c.tags(d.Tags, "a "+d.Kind.String()+" block")
-		c.store(d)
 	case *ast.VarsDecl:
 		c.tags(d.Tags, "a vars block")
 		for _, f := range d.Fields {
 			c.tags(f.Tags, "a variable")
-			c.sqlType(f, "variable", false)
 		}
 	case *ast.D1Decl:
 		c.tags(d.Tags, "a d1 block")
@@ -142,86 +172,70 @@ func (c *checker) fragment(f *ast.Fragment) {
 		Helpf("move it into %s", where)
 }
 
-func (c *checker) store(d *ast.StoreDecl) {
-	what := fmt.Sprintf("%s '%s'", d.Kind, d.Name.Name)
-	shard := newScope(c.diags, "the shard of "+what)
-	for _, b := range d.Shards {
-		for _, f := range b.Fields {
-			shard.add(f.Name, "shard field")
-			c.tags(f.Tags, "a shard field", validatorTag)
-			c.sqlType(f, "shard field", false)
-		}
+// poosOut analyses plain old objects, in name order.
+func (c *checker) poosOut() {
+	names := make([]string, 0, len(c.poos))
+	for n := range c.poos {
+		names = append(names, n)
 	}
-	templates := newScope(c.diags, what)
-	for _, t := range d.Templates {
-		templates.add(t.Name, "template")
-		c.tags(t.Tags, "a template", validatorTag)
-		c.params(t.Params, "template '"+t.Name.Name+"'", "a template parameter", validatorTag)
-		if t.Result != nil {
-			c.resolve(t.Result)
+	slices.Sort(names)
+	for _, n := range names {
+		d := c.poos[n]
+		poo := &idl.Poo{Name: n, Fields: []*idl.Field{}}
+		fields := newScope(c.diags, "poo '"+n+"'")
+		for _, f := range d.Fields {
+			fresh := fields.add(f.Name, "field")
+			c.tags(f.Tags, "a poo field", validatorTag)
+			t := c.resolve(f.Type)
+			if t != nil && t.Root().Kind == idl.Stream {
+				c.diags.Errorf(diag.PooFieldType, f.Type.Span(), "poo field '%s' cannot be a stream", f.Name.Name).
+					Labelled("a stream is a whole request or response body").
+					Helpf("use blob for binary data inside an object")
+				continue
+			}
+			if t != nil && fresh {
+				poo.Fields = append(poo.Fields, &idl.Field{Name: f.Name.Name, Type: t, Validators: c.validators(f.Tags, t)})
+			}
 		}
+		c.out.Poos = append(c.out.Poos, poo)
 	}
 }
 
-// params checks a parameter list: unique names, tags, types.
-func (c *checker) params(ps *ast.Params, owner, what string, allowed ...tagKind) {
+// params analyses a template's parameter list. It reports whether every
+// parameter resolved.
+func (c *checker) params(ps *ast.Params, owner, what string, allowed ...tagKind) ([]*idl.Field, bool) {
 	names := newScope(c.diags, owner)
+	out := []*idl.Field{}
+	ok := true
 	for _, p := range ps.List {
-		names.add(p.Name, "parameter")
+		fresh := names.add(p.Name, "parameter")
+		c.tags(p.Tags, what, allowed...)
 		if p.IsSelf() {
-			c.tags(p.Tags, "'self'", sourceTag)
+			ok = false
 			continue
 		}
-		c.tags(p.Tags, what, allowed...)
-		c.resolve(p.Type)
+		t := c.resolve(p.Type)
+		if t == nil || !fresh {
+			ok = false
+			continue
+		}
+		out = append(out, &idl.Field{Name: p.Name.Name, Type: t, Validators: c.validators(p.Tags, t)})
+	}
+	return out, ok
+}
+
+// suggest adds a did-you-mean to d when a candidate is close to name.
+func (c *checker) suggest(d *diag.Diagnostic, name string, candidates []string) {
+	if s, ok := suggest.Closest(name, candidates); ok {
+		d.Helpf("did you mean '%s'?", s)
 	}
 }
 
-// checkAPIs checks methods across every api block of a namespace, since
-// blocks for the same model merge.
-func (c *checker) checkAPIs() {
-	methods := map[string]*scope{}
-	for _, a := range c.apis {
-		s := methods[a.Name.Name]
-		if s == nil {
-			s = newScope(c.diags, "api '"+a.Name.Name+"'")
-			methods[a.Name.Name] = s
-		}
-		for _, m := range a.Methods {
-			s.add(m.Name, "method")
-			c.tags(m.Tags, "an api method", injectTag)
-			c.params(m.Params, "method '"+m.Name.Name+"'", "a method parameter", validatorTag)
-			if m.Result != nil {
-				c.resolve(m.Result)
-			}
-		}
-	}
-}
-
-// checkSources checks data sources. Names are scoped by model, so that two
-// models may each have a source called ById.
-func (c *checker) checkSources() {
-	names := map[string]*scope{}
-	for _, s := range c.srcs {
-		model := s.Model.Name
-		if names[model] == nil {
-			names[model] = newScope(c.diags, "the data sources of '"+model+"'")
-		}
-		names[model].add(s.Name, "data source")
-		stubs := newScope(c.diags, "data source '"+s.Name.Name+"'")
-		for _, it := range s.Items {
-			switch it := it.(type) {
-			case *ast.IncludeBlock:
-				stubs.add(it.Keyword, "include tree")
-			case *ast.Stub:
-				stubs.add(it.Kind, "method")
-				c.tags(it.Tags, "a data-source method", injectTag)
-				allowed := []tagKind{validatorTag}
-				if it.Kind.Name == "get" {
-					allowed = append(allowed, instanceTag)
-				}
-				c.params(it.Params, s.Name.Name+"."+it.Kind.Name, "a "+it.Kind.Name+" parameter", allowed...)
-			}
-		}
-	}
+// quietly runs f with diagnostics discarded, to compute facts about
+// declarations whose errors are reported where they are analysed.
+func (c *checker) quietly(f func()) {
+	saved := c.diags
+	c.diags = &diag.List{}
+	defer func() { c.diags = saved }()
+	f()
 }

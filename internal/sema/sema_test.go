@@ -31,7 +31,7 @@ func TestValidSchemas(t *testing.T) {
 			}
 			var diags diag.List
 			f := parser.Parse(source.NewFile(filepath.Base(path), string(text)), &diags)
-			Check([]*ast.File{f}, &diags)
+			Analyze([]*ast.File{f}, &diags)
 			if diags.Len() > 0 {
 				t.Errorf("unexpected diagnostics:\n%s", diags.Text())
 			}
@@ -53,7 +53,7 @@ func TestErrors(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatalf("input does not parse:\n%s", diags.Text())
 		}
-		Check(files, &diags)
+		Analyze(files, &diags)
 		if !diags.HasErrors() {
 			t.Error("no errors reported")
 		}

@@ -107,6 +107,12 @@ func (s Span) EndPos() Position { return s.File.Position(s.End) }
 // Text returns the source text the span covers.
 func (s Span) Text() string { return s.File.Text[s.Start:s.End] }
 
+// To returns the span from the start of s to the end of t, which follows
+// it in the same file.
+func (s Span) To(t Span) Span {
+	return Span{File: s.File, Start: s.Start, End: max(s.End, t.End)}
+}
+
 // String formats the start of the span as "file:line:col", or "-" when the
 // span is not valid.
 func (s Span) String() string {

@@ -28,6 +28,9 @@ func TestPosition(t *testing.T) {
 			t.Errorf("Line(%d) = %q, want %q (no line terminator)", p.Line, got, tt.lineText)
 		}
 	}
+	if got := (Span{f, 1, 2}).To(Span{f, 5, 7}); got != (Span{f, 1, 7}) {
+		t.Errorf("To = %v, want 1..7", got)
+	}
 	if got := (Span{}).String(); got != "-" {
 		t.Errorf("zero Span prints %q, want \"-\"", got)
 	}

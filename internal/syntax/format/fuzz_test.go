@@ -62,7 +62,7 @@ func FuzzParseFormat(f *testing.F) {
 		if diags.HasErrors() {
 			return
 		}
-		sema.Check([]*ast.File{file}, &diags) // must not panic on any tree
+		sema.Analyze([]*ast.File{file}, &diags) // must not panic on any tree
 		checkFormat(t, "fuzz.clo", src)
 	})
 }

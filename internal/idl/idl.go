@@ -1,0 +1,260 @@
+// Package idl declares the interface description (CIDL): the validated,
+// fully expanded form of a schema that code generators, the runtime and
+// the migrations engine read.
+//
+// Everything here is plain data. Order is meaningful and deterministic:
+// slices, never maps, so that the same schema always encodes to the same
+// bytes. docs/cidl.md documents the JSON form.
+package idl
+
+// Schema is the description of a whole project.
+type Schema struct {
+	Compiler string   `json:"compiler"` // version of the compiler that wrote it
+	Hash     string   `json:"hash"`     // over every model hash, in order
+	Env      Env      `json:"env"`
+	Models   []*Model `json:"models"` // topological: a model follows the models its foreign keys reference
+	Poos     []*Poo   `json:"poos"`   // by name
+	Injects  []string `json:"injects"`
+}
+
+// Env lists the Worker's bindings and variables.
+type Env struct {
+	D1      []string   `json:"d1"`      // in declaration order
+	KV      []*Store   `json:"kv"`      // by name
+	R2      []*Store   `json:"r2"`      // by name
+	Durable []*Durable `json:"durable"` // by name
+	Vars    []*Field   `json:"vars"`
+}
+
+// A Store is a KV namespace or an R2 bucket.
+type Store struct {
+	Name      string      `json:"name"`
+	Templates []*Template `json:"templates"`
+}
+
+// A Durable is a Durable Object namespace. Shard lists the fields that
+// address one instance; a global object has none.
+type Durable struct {
+	Name      string      `json:"name"`
+	Shard     []*Field    `json:"shard"`
+	Templates []*Template `json:"templates"`
+}
+
+// A Template is a named, parameterised key in a store. Type is the value's
+// type: kvobject<T> in a KV namespace, r2object in a bucket and the plain T
+// in Durable Object storage.
+type Template struct {
+	Name       string      `json:"name"`
+	Type       *Type       `json:"type"`
+	Validators []Validator `json:"validators,omitempty"`
+	Params     []*Field    `json:"params"`
+	Key        string      `json:"key"`    // "user/{id}"
+	Prefix     string      `json:"prefix"` // the key up to its first placeholder, for listing
+}
+
+// A Field is a named, typed value: a column, a route or shard field, a
+// variable, a poo field or a parameter.
+type Field struct {
+	Name       string      `json:"name"`
+	Type       *Type       `json:"type"`
+	Validators []Validator `json:"validators,omitempty"`
+}
+
+// A Poo is a plain old object: a structured value without storage.
+type Poo struct {
+	Name   string   `json:"name"`
+	Fields []*Field `json:"fields"`
+}
+
+// A Model is a stored (or served) object type with its API.
+type Model struct {
+	Name string `json:"name"`
+	// Hash identifies the model's table shape (columns, keys, uniques,
+	// navigations); migrations compare it to find changed tables.
+	Hash    string   `json:"hash"`
+	Backing *Backing `json:"backing"` // nil for a model served by the Worker alone
+
+	PrimaryKey  []*Field      `json:"primary_key"` // in key order
+	Columns     []*Field      `json:"columns"`     // other columns, foreign keys included, as declared
+	ForeignKeys []*ForeignKey `json:"foreign_keys"`
+	Uniques     [][]string    `json:"uniques"`      // groups of non-key column names
+	Routes      []*Field      `json:"route_fields"` // shard aliases first, then route blocks
+	Navigations []*Navigation `json:"navigations"`
+	KV          []*StoreField `json:"kv_fields"`
+	R2          []*StoreField `json:"r2_fields"`
+
+	APIs    []*Method `json:"apis"`    // the user's, then generated CRUD methods
+	Sources []*Source `json:"sources"` // by name
+	Cruds   []string  `json:"cruds"`   // "get", "list", "save"
+}
+
+// HasSQL reports whether the model is a table: it has a primary key.
+func (m *Model) HasSQL() bool { return len(m.PrimaryKey) > 0 }
+
+// Column returns the primary-key or other column named name, or nil.
+func (m *Model) Column(name string) *Field {
+	for _, f := range m.PrimaryKey {
+		if f.Name == name {
+			return f
+		}
+	}
+	for _, f := range m.Columns {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Route returns the route field named name, or nil.
+func (m *Model) Route(name string) *Field {
+	for _, f := range m.Routes {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Navigation returns the navigation named name, or nil.
+func (m *Model) Navigation(name string) *Navigation {
+	for _, n := range m.Navigations {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// Source returns the data source named name, or nil.
+func (m *Model) Source(name string) *Source {
+	for _, s := range m.Sources {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Backing kinds.
+const (
+	D1Backing      = "d1"
+	DurableBacking = "durable"
+)
+
+// A Backing is the storage behind a model's table: a D1 database or the
+// SQLite storage of a Durable Object. Shard names the model's route fields
+// that address the object instance, in shard order.
+type Backing struct {
+	Binding string   `json:"binding"`
+	Kind    string   `json:"kind"`
+	Shard   []string `json:"shard"`
+}
+
+// A ForeignKey says that Columns of this model hold the References columns
+// of Model, position by position.
+type ForeignKey struct {
+	Columns    []string `json:"columns"`
+	Model      string   `json:"model"`
+	References []string `json:"references"`
+	Optional   bool     `json:"optional"`
+}
+
+// A Navigation is a field holding related objects. Its rows are found by
+// matching this model's Local fields to the target's Remote fields,
+// position by position:
+//
+//   - one to one, through a foreign key of this model: Local are the
+//     foreign-key columns, Remote the columns they reference;
+//   - one to many, through a foreign key of the target: Local are the
+//     referenced columns of this model, Remote the target's foreign key;
+//   - to a Worker-served model: Local are fields of this model, Remote the
+//     target's route fields; both are empty for a keyless singleton.
+type Navigation struct {
+	Name   string   `json:"name"`
+	Type   *Type    `json:"type"` // the model, or an array of it
+	Model  string   `json:"model"`
+	Many   bool     `json:"many"`
+	Local  []string `json:"local"`
+	Remote []string `json:"remote"`
+}
+
+// A StoreField is a model field held in a KV namespace, an R2 bucket or a
+// Durable Object's key-value storage, at Key with the model's field values
+// in place of the template's parameters.
+type StoreField struct {
+	Name       string      `json:"name"`
+	Type       *Type       `json:"type"`
+	Validators []Validator `json:"validators,omitempty"`
+	Binding    string      `json:"binding"`
+	Template   string      `json:"template"`
+	Key        string      `json:"key"` // "user/{id}", placeholders naming model fields
+	Durable    bool        `json:"durable,omitempty"`
+}
+
+// Media types of request and response bodies.
+const (
+	JSON  = "json"
+	Octet = "octet"
+)
+
+// A Method is an API endpoint of a model.
+type Method struct {
+	Name        string         `json:"name"`
+	Static      bool           `json:"static"`
+	Source      string         `json:"source,omitempty"` // the data source hydrating self; instance methods only
+	Verb        string         `json:"verb"`             // GET, POST, PUT, PATCH or DELETE
+	Params      []*Param       `json:"params"`
+	ParamsMedia string         `json:"params_media"`
+	Result      *Type          `json:"result"`
+	ResultMedia string         `json:"result_media"`
+	Injected    []string       `json:"injected"`
+	Durable     *DurableTarget `json:"durable,omitempty"`
+	Crud        *Crud          `json:"crud,omitempty"` // set on generated CRUD methods
+}
+
+// A Crud says which data-source method a generated CRUD endpoint runs.
+type Crud struct {
+	Kind   string `json:"kind"` // "get", "list" or "save"
+	Source string `json:"source"`
+}
+
+// A Param is a method parameter. Instance marks a data-source get
+// parameter that the client fills from the object it already holds.
+type Param struct {
+	Field
+	Instance bool `json:"instance,omitempty"`
+}
+
+// A DurableTarget runs a method inside the Durable Object instance that
+// the named parameters address.
+type DurableTarget struct {
+	Binding string   `json:"binding"`
+	Args    []string `json:"args"`
+}
+
+// A Source is a data source: how to fetch, list and save a model with a
+// given include tree.
+type Source struct {
+	Name     string        `json:"name"`
+	Internal bool          `json:"internal"` // no CRUD endpoints
+	Tree     Tree          `json:"tree"`
+	Get      *SourceMethod `json:"get"`
+	List     *SourceMethod `json:"list"` // nil when the model has no table and the user wrote none
+	Save     *SourceMethod `json:"save"`
+
+	// Queries for models with a table: the include tree's SELECT, and it
+	// filtered by primary key (?1...) and seek-paginated (lastSeen..., limit).
+	SelectQuery string `json:"select_query"`
+	GetQuery    string `json:"get_query"`
+	ListQuery   string `json:"list_query"`
+}
+
+// A SourceMethod is a data source's get, list or save. Stub methods are
+// written by the user; the others are generated.
+type SourceMethod struct {
+	Params   []*Param       `json:"params"`
+	Injected []string       `json:"injected"`
+	Stub     bool           `json:"stub"`
+	Durable  *DurableTarget `json:"durable,omitempty"`
+}

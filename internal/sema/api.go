@@ -1,0 +1,178 @@
+package sema
+
+import (
+	"strings"
+
+	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/syntax/ast"
+)
+
+// apis analyses the api blocks. Blocks for the same model merge, so
+// method names are unique across them.
+func (c *checker) apis() {
+	methods := map[string]*scope{}
+	for _, a := range c.apiDecls {
+		name := a.Name.Name
+		if methods[name] == nil {
+			methods[name] = newScope(c.diags, "api '"+name+"'")
+		}
+		mi := c.infos[name]
+		if mi == nil {
+			d := c.diags.Errorf(diag.APIModel, a.Name.Span(), "api block for '%s', which is not a model", name)
+			if c.poos[name] != nil {
+				d.Labelled("a plain old object has no endpoints").Helpf("declare `model %s { }` to group methods without data", name)
+			} else {
+				d.Labelled("unknown model")
+				c.suggest(d, name, c.modelNames())
+			}
+		}
+		for _, m := range a.Methods {
+			fresh := methods[name].add(m.Name, "method")
+			c.tags(m.Tags, "an api method", injectTag)
+			method := c.method(mi, m)
+			if fresh && mi != nil && mi.built != nil && method != nil {
+				mi.built.APIs = append(mi.built.APIs, method)
+			}
+		}
+	}
+}
+
+// method analyses one api method of model mi (nil when unknown).
+func (c *checker) method(mi *modelInfo, md *ast.Method) *idl.Method {
+	verb := strings.ToUpper(md.Verb.Name)
+	m := &idl.Method{Name: md.Name.Name, Static: true, Verb: verb, Params: []*idl.Param{},
+		ParamsMedia: idl.JSON, Result: idl.Prim(idl.Void), ResultMedia: idl.JSON}
+	if md.Result != nil {
+		if t := c.resolve(md.Result); t != nil {
+			m.Result = t
+		}
+		if m.Result.Root().Kind == idl.Stream {
+			if m.Result.Kind != idl.Stream {
+				c.diags.Errorf(diag.APIReturn, md.Result.Span(), "method '%s' returns a stream inside %s", m.Name, m.Result).
+					Labelled("a stream is the whole response body").
+					Helpf("return `stream` itself")
+			}
+			m.ResultMedia = idl.Octet
+		}
+	}
+	names := newScope(c.diags, "method '"+m.Name+"'")
+	var stream *ast.Field
+	others := 0
+	for _, p := range md.Params.List {
+		fresh := names.add(p.Name, "parameter")
+		if p.IsSelf() {
+			c.tags(p.Tags, "'self'", sourceTag)
+			if fresh {
+				c.self(mi, m, p)
+			}
+			continue
+		}
+		others++
+		c.tags(p.Tags, "a method parameter", validatorTag)
+		t := c.resolve(p.Type)
+		if t == nil || !fresh {
+			continue
+		}
+		root := t.Root().Kind
+		if verb == "GET" && (root == idl.Object || root == idl.Partial || root == idl.R2Object || root == idl.Stream) {
+			c.diags.Errorf(diag.APIParam, p.Type.Span(), "GET method '%s' cannot take parameter '%s' of type %s", m.Name, p.Name.Name, t).
+				Labelled("a GET request has no body").
+				Helpf("GET parameters travel in the query string: use scalars, or make the method a POST")
+			continue
+		}
+		if root == idl.Stream {
+			if t.Kind != idl.Stream {
+				c.diags.Errorf(diag.APIParam, p.Type.Span(), "parameter '%s' of method '%s' wraps a stream in %s", p.Name.Name, m.Name, t).
+					Labelled("a stream is the whole request body").
+					Helpf("take `stream` itself")
+				continue
+			}
+			stream = p
+			m.ParamsMedia = idl.Octet
+		}
+		m.Params = append(m.Params, &idl.Param{Field: idl.Field{Name: p.Name.Name, Type: t, Validators: c.validators(p.Tags, t)}})
+	}
+	if stream != nil && others > 1 {
+		c.diags.Errorf(diag.APIParam, stream.Span(), "method '%s' takes a stream and other parameters", m.Name).
+			Labelled("the stream is the whole request body").
+			Helpf("a stream must be the only parameter besides self")
+	}
+	m.Injected, m.Durable = c.inject(md.Tags, m.Params)
+	if mi == nil || mi.built == nil || m.Static || m.Source == "" {
+		return m
+	}
+	// An instance method runs where its data source fetches self.
+	src := mi.built.Source(m.Source)
+	if src == nil || src.Get == nil || src.Get.Durable == nil {
+		return m
+	}
+	if m.Durable != nil {
+		c.diags.Errorf(diag.DurableConflict, md.Name.Span(), "method '%s' injects a Durable Object context, but already runs in one", m.Name).
+			Labelled("its data source '%s' fetches self inside Durable Object '%s'", m.Source, src.Get.Durable.Binding).
+			Helpf("drop the context from [inject]: the method already runs there")
+	}
+	m.Durable = src.Get.Durable
+	return m
+}
+
+// self makes the method an instance method hydrated by a data source.
+func (c *checker) self(mi *modelInfo, m *idl.Method, p *ast.Field) {
+	m.Static = false
+	m.Source = DefaultSource
+	var named *ast.Ident
+	for _, t := range p.Tags {
+		if s, ok := t.(*ast.SourceTag); ok {
+			named, m.Source = s.Source, s.Source.Name
+		}
+	}
+	if mi == nil || mi.built == nil || mi.built.Source(m.Source) != nil {
+		return
+	}
+	if named == nil {
+		c.diags.Errorf(diag.APIParam, p.Span(), "method '%s' takes 'self', but '%s' has no data to fetch it with", m.Name, mi.decl.Name.Name).
+			Labelled("nothing to hydrate").
+			Helpf("make the method static by removing 'self', or give '%s' a data source", mi.decl.Name.Name)
+		return
+	}
+	var names []string
+	for _, s := range mi.built.Sources {
+		names = append(names, s.Name)
+	}
+	c.unresolved(named, "data source of '"+mi.decl.Name.Name+"'", names)
+}
+
+// cruds appends the generated CRUD endpoints: for each kind in the
+// model's [crud] tag, one per public data source.
+func cruds(m *idl.Model) {
+	for _, kind := range m.Cruds {
+		for _, src := range m.Sources {
+			if src.Internal {
+				continue
+			}
+			name := "$" + kind
+			if src.Name != DefaultSource {
+				name += "_" + src.Name
+			}
+			method := &idl.Method{Name: name, Static: true, Verb: "GET", Params: []*idl.Param{}, ParamsMedia: idl.JSON,
+				Result: idl.Named(idl.Object, m.Name), ResultMedia: idl.JSON, Crud: &idl.Crud{Kind: kind, Source: src.Name}}
+			var from *idl.SourceMethod
+			switch kind {
+			case "get":
+				from = src.Get
+			case "list":
+				from, method.Result = src.List, idl.Wrap(idl.Array, method.Result)
+			case "save":
+				from, method.Verb = src.Save, "POST"
+			}
+			if from == nil {
+				continue
+			}
+			method.Injected, method.Durable = from.Injected, from.Durable
+			for _, p := range from.Params {
+				method.Params = append(method.Params, &idl.Param{Field: p.Field})
+			}
+			m.APIs = append(m.APIs, method)
+		}
+	}
+}

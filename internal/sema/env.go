@@ -1,0 +1,188 @@
+package sema
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/syntax/ast"
+)
+
+// A store is a KV namespace, R2 bucket or Durable Object with the
+// templates and shard fields that analysed cleanly.
+type store struct {
+	decl      *ast.StoreDecl
+	shard     []*idl.Field
+	templates []*idl.Template
+}
+
+func (s *store) template(name string) *idl.Template {
+	for _, t := range s.templates {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+func (s *store) templateNames() []string {
+	names := make([]string, len(s.templates))
+	for i, t := range s.templates {
+		names[i] = t.Name
+	}
+	return names
+}
+
+// env analyses bindings and variables into the schema's Env.
+func (c *checker) env(decls []ast.Decl) {
+	env := &c.out.Env
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *ast.D1Decl:
+			for _, n := range d.Names {
+				if c.globals.holds(n) {
+					env.D1 = append(env.D1, n.Name)
+				}
+			}
+		case *ast.VarsDecl:
+			for _, f := range d.Fields {
+				if t := c.sqlField(f, "variable", false); t != nil && c.globals.holds(f.Name) {
+					env.Vars = append(env.Vars, &idl.Field{Name: f.Name.Name, Type: t})
+				}
+			}
+		case *ast.StoreDecl:
+			if c.globals.holds(d.Name) {
+				c.stores[d.Name.Name] = c.store(d)
+			}
+		case *ast.InjectDecl:
+			for _, n := range d.Names {
+				if c.globals.holds(n) {
+					c.out.Injects = append(c.out.Injects, n.Name)
+				}
+			}
+		}
+	}
+	names := make([]string, 0, len(c.stores))
+	for n := range c.stores {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s := c.stores[n]
+		switch s.decl.Kind {
+		case ast.KV:
+			env.KV = append(env.KV, &idl.Store{Name: n, Templates: s.templates})
+		case ast.R2:
+			env.R2 = append(env.R2, &idl.Store{Name: n, Templates: s.templates})
+		case ast.Durable:
+			env.Durable = append(env.Durable, &idl.Durable{Name: n, Shard: s.shard, Templates: s.templates})
+		}
+	}
+}
+
+func (c *checker) store(d *ast.StoreDecl) *store {
+	s := &store{decl: d, shard: []*idl.Field{}, templates: []*idl.Template{}}
+	what := d.Kind.String() + " '" + d.Name.Name + "'"
+	shard := newScope(c.diags, "the shard of "+what)
+	for _, b := range d.Shards {
+		for _, f := range b.Fields {
+			c.tags(f.Tags, "a shard field", validatorTag)
+			t := c.sqlField(f, "shard field", false)
+			if shard.add(f.Name, "shard field") && t != nil {
+				s.shard = append(s.shard, &idl.Field{Name: f.Name.Name, Type: t, Validators: c.validators(f.Tags, t)})
+			}
+		}
+	}
+	names := newScope(c.diags, what)
+	var keys []*ast.Template // of the templates kept, for overlap labels
+	for _, tm := range d.Templates {
+		fresh := names.add(tm.Name, "template")
+		c.tags(tm.Tags, "a template", validatorTag)
+		t := c.template(d.Kind, tm)
+		if !fresh || t == nil {
+			continue
+		}
+		if i := overlapping(s.templates, t); i >= 0 {
+			first := keys[i]
+			c.diags.Errorf(diag.KeyFormatOverlap, tm.Key.Span(), "key format of '%s' overlaps with '%s' in %s", tm.Name.Name, first.Name.Name, what).
+				Labelled("can address the same keys as '%s'", first.Name.Name).
+				Also(first.Key.Span(), "'%s' is declared here", first.Name.Name).
+				Helpf("give each template of a binding its own literal prefix, such as \"%s/...\"", tm.Name.Name)
+			continue
+		}
+		s.templates = append(s.templates, t)
+		keys = append(keys, tm)
+	}
+	return s
+}
+
+// template analyses one template; it returns nil after an error.
+func (c *checker) template(kind ast.StoreKind, tm *ast.Template) *idl.Template {
+	ok := true
+	t := &idl.Template{Name: tm.Name.Name, Params: []*idl.Field{}}
+	switch {
+	case kind == ast.R2:
+		t.Type = idl.Prim(idl.R2Object)
+	case tm.Result != nil:
+		if t.Type = c.resolve(tm.Result); t.Type == nil {
+			ok = false
+		} else if t.Validators = c.validators(tm.Tags, t.Type); kind == ast.KV {
+			t.Type = idl.Wrap(idl.KVObject, t.Type)
+		}
+	}
+	params, ok2 := c.params(tm.Params, "template '"+tm.Name.Name+"'", "a template parameter", validatorTag)
+	t.Params = params
+	if tm.Key == nil {
+		return nil
+	}
+	var key strings.Builder
+	prefixDone := false
+	for _, p := range tm.Key.Parts {
+		if !p.Param {
+			key.WriteString(p.Text)
+			if !prefixDone {
+				t.Prefix += p.Text
+			}
+			continue
+		}
+		prefixDone = true
+		key.WriteString("{" + p.Text + "}")
+		if !hasParam(tm.Params, p.Text) {
+			ok = false
+			c.diags.Errorf(diag.TemplateVariable, p.Span(), "key format of '%s' uses '%s', which is not one of its parameters", tm.Name.Name, p.Text).
+				Labelled("unknown parameter").
+				Also(tm.Params.Span(), "parameters are declared here")
+		}
+	}
+	t.Key = key.String()
+	if !ok || !ok2 || t.Type == nil {
+		return nil
+	}
+	return t
+}
+
+func hasParam(ps *ast.Params, name string) bool {
+	for _, p := range ps.List {
+		if p.Name.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// overlapping returns the index of the first template whose key format
+// can address a key that t's can, or -1. A format with a placeholder
+// covers every key starting with its literal prefix; one without covers
+// exactly its text.
+func overlapping(ts []*idl.Template, t *idl.Template) int {
+	wild := func(t *idl.Template) bool { return t.Prefix != t.Key }
+	for i, u := range ts {
+		if (!wild(t) && !wild(u) && t.Key == u.Key) ||
+			(wild(u) && strings.HasPrefix(t.Prefix, u.Prefix)) ||
+			(wild(t) && strings.HasPrefix(u.Prefix, t.Prefix)) {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,80 @@
+package sema
+
+import (
+	"slices"
+
+	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/syntax/ast"
+)
+
+// inject resolves the [inject] tags of a method or data-source stub:
+// plain names of bindings, variables and injectables, and at most one
+// Durable Object context D(args) whose arguments name params.
+func (c *checker) inject(tags []ast.Tag, params []*idl.Param) ([]string, *idl.DurableTarget) {
+	injected := []string{}
+	var target *idl.DurableTarget
+	var first *ast.InjectEntry
+	for _, t := range tags {
+		it, ok := t.(*ast.InjectTag)
+		if !ok {
+			continue
+		}
+		for _, e := range it.Entries {
+			if !e.Context {
+				if !slices.Contains(c.injectable, e.Name.Name) {
+					c.unresolved(e.Name, "binding, variable or injectable", c.injectable)
+				} else if !slices.Contains(injected, e.Name.Name) {
+					injected = append(injected, e.Name.Name)
+				}
+				continue
+			}
+			if first != nil {
+				c.diags.Errorf(diag.DurableConflict, e.Span(), "a method runs in one Durable Object, but this is its second").
+					Labelled("second context").
+					Also(first.Span(), "first context").
+					Helpf("keep one `%s(...)` entry; inject other objects' namespaces by name and call them yourself", first.Name.Name)
+				continue
+			}
+			first = e
+			target = c.context(e, params)
+		}
+	}
+	return injected, target
+}
+
+// context resolves a Durable Object context entry D(a, b).
+func (c *checker) context(e *ast.InjectEntry, params []*idl.Param) *idl.DurableTarget {
+	s := c.stores[e.Name.Name]
+	if s == nil || s.decl.Kind != ast.Durable {
+		c.unresolved(e.Name, "Durable Object", c.storeNames(ast.Durable))
+		return nil
+	}
+	if len(e.Args) != len(s.shard) {
+		c.argCount(e, "Durable Object '"+e.Name.Name+"'", "shard argument", len(s.shard), len(e.Args)).
+			Also(s.decl.Name.Span(), "declared here")
+		return nil
+	}
+	target := &idl.DurableTarget{Binding: e.Name.Name, Args: []string{}}
+	for i, a := range e.Args {
+		shard := s.shard[i]
+		j := slices.IndexFunc(params, func(p *idl.Param) bool { return p.Name == a.Name })
+		if j < 0 {
+			names := make([]string, len(params))
+			for k, p := range params {
+				names[k] = p.Name
+			}
+			c.unresolved(a, "parameter", names).Helpf("pass the shard field '%s' as a parameter", shard.Name)
+			return nil
+		}
+		p := params[j]
+		if !p.Type.Equal(shard.Type) {
+			c.diags.Errorf(diag.ArgType, a.Span(), "parameter '%s' has type %s, but shard field '%s' is %s", a.Name, p.Type, shard.Name, shard.Type).
+				Labelled("wrong type")
+			return nil
+		}
+		p.Validators = append(p.Validators, shard.Validators...)
+		target.Args = append(target.Args, a.Name)
+	}
+	return target
+}

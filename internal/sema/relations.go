@@ -1,0 +1,488 @@
+package sema
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/suggest"
+	"github.com/cloesce-go/cloesce/internal/syntax/ast"
+)
+
+// An edge says that model to has a required foreign key into from, so
+// from's table must exist first.
+type edge struct {
+	from, to string
+	fk       *ast.ForeignBlock
+}
+
+// foreign analyses a foreign key, adding its columns to the model.
+func (c *checker) foreign(mi *modelInfo, m *idl.Model, fb *ast.ForeignBlock, primary bool) {
+	target := c.refTarget(fb.Refs, nil)
+	if target == nil {
+		return
+	}
+	if target == mi && fb.Optional == nil {
+		c.diags.Errorf(diag.ForeignKeySelf, fb.Refs[0].Model.Span(), "required foreign key of '%s' references its own model", m.Name).
+			Labelled("'%s' itself", m.Name).
+			Helpf("the first row could never be inserted: make the key `optional`")
+		return
+	}
+	if target.bindingName() != mi.bindingName() {
+		c.diags.Errorf(diag.ForeignKeyBacking, fb.Refs[0].Model.Span(), "foreign key of '%s' references '%s', which is stored elsewhere", m.Name, target.decl.Name.Name).
+			Labelled("%s", storedIn(target)).
+			Also(mi.decl.Name.Span(), "%s", storedIn(mi)).
+			Helpf("foreign keys join tables of one database; store both models in the same binding")
+		return
+	}
+	if len(fb.Refs) != len(fb.Fields) {
+		c.diags.Errorf(diag.ForeignKeyCount, fb.Span(), "foreign key references %s but declares %s", plural(len(fb.Refs), "field"), plural(len(fb.Fields), "local field")).
+			Labelled("counts differ").
+			Helpf("declare one local field per referenced field")
+		return
+	}
+	if primary && fb.Optional != nil {
+		c.nullablePrimary(fb.Fields[0].Name, fb.Optional)
+		return
+	}
+	key := &idl.ForeignKey{Model: target.decl.Name.Name, Optional: fb.Optional != nil}
+	for i, ref := range fb.Refs {
+		if !c.hasField(target, ref.Field) {
+			return
+		}
+		t := c.memberType(target, ref.Field.Name, 0)
+		if t == nil || !isSQL(t, true) {
+			c.diags.Errorf(diag.ForeignKeyType, ref.Field.Span(), "foreign key references '%s::%s', which is not a column", key.Model, ref.Field.Name).
+				Labelled("not stored in '%s''s table", key.Model).
+				Helpf("reference a primary-key column")
+			return
+		}
+		if key.Optional && t.Kind != idl.Option {
+			t = idl.Wrap(idl.Option, t)
+		}
+		local := fb.Fields[i]
+		key.Columns = append(key.Columns, local.Name)
+		key.References = append(key.References, ref.Field.Name)
+		if mi.fields[local.Name] == nil || mi.fields[local.Name].fk != fb {
+			continue // a duplicate name, reported
+		}
+		f := &idl.Field{Name: local.Name, Type: t, Validators: c.memberValidators(target, ref.Field.Name, 0)}
+		if primary {
+			m.PrimaryKey = append(m.PrimaryKey, f)
+		} else {
+			m.Columns = append(m.Columns, f)
+		}
+		mi.ir[f.Name] = f
+	}
+	if !target.isKey(key.References) {
+		c.diags.Errorf(diag.ForeignKeyTarget, fb.Refs[0].Span().To(fb.Refs[len(fb.Refs)-1].Span()), "foreign key references %s, which is not the primary key or a unique group of '%s'", quoted(key.References), key.Model).
+			Labelled("not a key of '%s'", key.Model).
+			Also(target.decl.Name.Span(), "'%s' is keyed by %s", key.Model, quotedIdents(target.primary)).
+			Helpf("SQLite can only enforce a foreign key to a primary key or unique columns")
+	}
+	m.ForeignKeys = append(m.ForeignKeys, key)
+	if !key.Optional {
+		c.edges = append(c.edges, edge{from: key.Model, to: m.Name, fk: fb})
+	}
+}
+
+// isKey reports whether cols are, in any order, the model's primary key
+// or one of its unique groups.
+func (mi *modelInfo) isKey(cols []string) bool {
+	same := func(names []string) bool {
+		a, b := slices.Clone(names), slices.Clone(cols)
+		slices.Sort(a)
+		slices.Sort(b)
+		return slices.Equal(a, b)
+	}
+	var pk []string
+	for _, id := range mi.primary {
+		pk = append(pk, id.Name)
+	}
+	return same(pk) || slices.ContainsFunc(mi.uniques, same)
+}
+
+func storedIn(mi *modelInfo) string {
+	if b := mi.bindingName(); b != "" {
+		return "'" + mi.decl.Name.Name + "' is stored in '" + b + "'"
+	}
+	return "'" + mi.decl.Name.Name + "' has no database"
+}
+
+func quoted(names []string) string {
+	return "'" + strings.Join(names, "', '") + "'"
+}
+
+func quotedIdents(ids []*ast.Ident) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = id.Name
+	}
+	if len(names) == 0 {
+		return "nothing"
+	}
+	return quoted(names)
+}
+
+// refTarget checks that references name one existing model and returns
+// it, or nil after reporting. bare is the model of a reference-less
+// navigation.
+func (c *checker) refTarget(refs []*ast.FieldRef, bare *ast.Ident) *modelInfo {
+	first := bare
+	if len(refs) > 0 {
+		first = refs[0].Model
+	}
+	for _, r := range refs[min(1, len(refs)):] {
+		if r.Model.Name != first.Name {
+			c.diags.Errorf(diag.MixedModels, r.Model.Span(), "references name both '%s' and '%s'", first.Name, r.Model.Name).
+				Labelled("'%s' here", r.Model.Name).
+				Also(first.Span(), "'%s' here", first.Name).
+				Helpf("all fields of one key belong to the same model")
+			return nil
+		}
+	}
+	target := c.infos[first.Name]
+	if target == nil {
+		c.unresolved(first, "model", c.modelNames())
+	}
+	return target
+}
+
+// hasField reports whether the model declares the named field,
+// reporting it when not.
+func (c *checker) hasField(mi *modelInfo, id *ast.Ident) bool {
+	if mi.fields[id.Name] != nil {
+		return true
+	}
+	names := make([]string, 0, len(mi.fields))
+	for n := range mi.fields {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	c.unresolved(id, "field of '"+mi.decl.Name.Name+"'", names)
+	return false
+}
+
+// unresolved reports a name that names nothing, suggesting a close one.
+func (c *checker) unresolved(id *ast.Ident, what string, candidates []string) *diag.Diagnostic {
+	d := c.diags.Errorf(diag.UnresolvedName, id.Span(), "no %s named '%s'", what, id.Name).
+		Labelled("unknown name")
+	if s, ok := suggest.Closest(id.Name, candidates); ok {
+		d.Helpf("did you mean '%s'?", s)
+	}
+	return d
+}
+
+func (c *checker) modelNames() []string {
+	names := make([]string, 0, len(c.infos))
+	for n := range c.infos {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// navigation infers what a nav block joins.
+func (c *checker) navigation(mi *modelInfo, m *idl.Model, nb *ast.NavBlock) {
+	if len(nb.Fields) != 1 || mi.fields[nb.Fields[0].Name] == nil || mi.fields[nb.Fields[0].Name].kind != navMember {
+		return
+	}
+	name := nb.Fields[0].Name
+	keyed := 0
+	for _, r := range nb.Refs {
+		if r.Key != nil {
+			keyed++
+		}
+	}
+	if keyed > 0 && keyed < len(nb.Refs) {
+		c.diags.Errorf(diag.NavMixedKeys, nb.Span(), "navigation '%s' mixes references with and without a local key", name).
+			Labelled("some references have a (localKey), some not").
+			Helpf("a one-to-one navigation gives every reference its local key; a one-to-many gives none")
+		return
+	}
+	target := c.refTarget(nb.Refs, nb.Model)
+	if target == nil {
+		return
+	}
+	for _, r := range nb.Refs {
+		if !c.hasField(target, r.Field) {
+			return
+		}
+	}
+	tname := target.decl.Name.Name
+	nav := &idl.Navigation{Name: name, Model: tname, Type: idl.Named(idl.Object, tname), Local: []string{}, Remote: []string{}}
+	switch {
+	case len(target.primary) == 0:
+		if !c.routeNavigation(mi, target, nb, nav) {
+			return
+		}
+	case target.bindingName() != mi.bindingName():
+		c.diags.Errorf(diag.NavBacking, nb.Fields[0].Span(), "navigation '%s' joins '%s', which is stored elsewhere", name, tname).
+			Labelled("%s", storedIn(target)).
+			Also(mi.decl.Name.Span(), "%s", storedIn(mi)).
+			Helpf("navigations join tables of one database; store both models in the same binding")
+		return
+	case keyed > 0:
+		fk := findForeign(mi, tname, func(fb *ast.ForeignBlock) bool {
+			return sameNames(refFields(fb.Refs), refFields(nb.Refs)) && sameNames(fb.Fields, refKeys(nb.Refs))
+		})
+		if fk == nil {
+			c.missingForeign(nb, name, "a foreign key of '"+m.Name+"' with these fields")
+			return
+		}
+		nav.Local, nav.Remote = identNames(fk.Fields), identNames(refFields(fk.Refs))
+	case len(nb.Refs) == 0:
+		c.missingForeign(nb, name, "the foreign key to follow")
+		return
+	default:
+		fk := findForeign(target, m.Name, func(fb *ast.ForeignBlock) bool {
+			return sameNames(fb.Fields, refFields(nb.Refs))
+		})
+		if fk == nil {
+			c.missingForeign(nb, name, "a foreign key of '"+tname+"' on these fields referencing '"+m.Name+"'")
+			return
+		}
+		nav.Many, nav.Type = true, idl.Wrap(idl.Array, nav.Type)
+		nav.Local, nav.Remote = identNames(refFields(fk.Refs)), identNames(fk.Fields)
+	}
+	m.Navigations = append(m.Navigations, nav)
+}
+
+func (c *checker) missingForeign(nb *ast.NavBlock, name, want string) {
+	c.diags.Errorf(diag.NavForeignKey, nb.Span(), "navigation '%s' has no foreign key to follow", name).
+		Labelled("needs %s", want).
+		Helpf("a one-to-one navigation `nav T::id(localFk) { f }` follows a foreign key of this model; a one-to-many `nav T::fk { f }` follows a foreign key of T referencing this model")
+}
+
+// routeNavigation fills a navigation to a Worker-served model, which is
+// found by its route fields rather than joined. It reports whether the
+// navigation is sound.
+func (c *checker) routeNavigation(mi, target *modelInfo, nb *ast.NavBlock, nav *idl.Navigation) bool {
+	routes := target.routeNames()
+	bad := func(at ast.Node, format string, args ...any) bool {
+		c.diags.Errorf(diag.RouteNavigation, at.Span(), "navigation '%s' does not address '%s'", nav.Name, nav.Model).
+			Labelled(format, args...).
+			Helpf("'%s' is served by the Worker and found by its route fields (%s); pass each one: nav %s::field(localField) { %s }", nav.Model, strings.Join(routes, ", "), nav.Model, nav.Name)
+		return false
+	}
+	if len(nb.Refs) == 0 || nb.Refs[0].Key == nil {
+		if len(routes) > 0 {
+			return bad(nb, "no local fields for its route")
+		}
+		return true // a keyless singleton
+	}
+	byRoute := map[string]string{}
+	for _, r := range nb.Refs {
+		if !slices.Contains(routes, r.Field.Name) {
+			return bad(r.Field, "'%s' is not a route field of '%s'", r.Field.Name, nav.Model)
+		}
+		if !c.hasField(mi, r.Key) {
+			return false
+		}
+		lt, rt := c.memberType(mi, r.Key.Name, 0), c.memberType(target, r.Field.Name, 0)
+		if lt == nil || rt == nil || !lt.Equal(rt) {
+			return bad(r.Key, "'%s' is %s but '%s::%s' is %s", r.Key.Name, typeName(lt), nav.Model, r.Field.Name, typeName(rt))
+		}
+		byRoute[r.Field.Name] = r.Key.Name
+	}
+	for _, route := range routes {
+		local, ok := byRoute[route]
+		if !ok {
+			return bad(nb, "route field '%s' is not supplied", route)
+		}
+		nav.Local = append(nav.Local, local)
+		nav.Remote = append(nav.Remote, route)
+	}
+	return true
+}
+
+func typeName(t *idl.Type) string {
+	if t == nil {
+		return "not a column"
+	}
+	return t.String()
+}
+
+// findForeign returns the first foreign key of mi into model that
+// satisfies match.
+func findForeign(mi *modelInfo, model string, match func(*ast.ForeignBlock) bool) *ast.ForeignBlock {
+	var found *ast.ForeignBlock
+	each := func(fb *ast.ForeignBlock) {
+		if found == nil && len(fb.Refs) > 0 && fb.Refs[0].Model.Name == model && match(fb) {
+			found = fb
+		}
+	}
+	for _, it := range mi.decl.Items {
+		switch it := it.(type) {
+		case *ast.ForeignBlock:
+			each(it)
+		case *ast.PrimaryBlock:
+			for _, n := range it.Items {
+				if fb, ok := n.(*ast.ForeignBlock); ok {
+					each(fb)
+				}
+			}
+		}
+	}
+	return found
+}
+
+func refFields(refs []*ast.FieldRef) []*ast.Ident {
+	out := make([]*ast.Ident, len(refs))
+	for i, r := range refs {
+		out[i] = r.Field
+	}
+	return out
+}
+
+func refKeys(refs []*ast.FieldRef) []*ast.Ident {
+	out := make([]*ast.Ident, len(refs))
+	for i, r := range refs {
+		out[i] = r.Key
+	}
+	return out
+}
+
+func identNames(ids []*ast.Ident) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.Name
+	}
+	return out
+}
+
+func sameNames(a, b []*ast.Ident) bool {
+	return slices.Equal(identNames(a), identNames(b))
+}
+
+// unique records a unique group. Primary-key columns are unique already
+// and are left out.
+func (c *checker) unique(mi *modelInfo, m *idl.Model, u *ast.UniqueDecl) {
+	var group []string
+	for _, n := range u.Fields.Names {
+		if slices.ContainsFunc(mi.primary, func(id *ast.Ident) bool { return id.Name == n.Name }) {
+			continue
+		}
+		f := mi.fields[n.Name]
+		if f == nil || f.kind != columnMember && f.kind != foreignMember {
+			c.unresolved(n, "column of '"+m.Name+"'", c.columnNames(mi))
+			return
+		}
+		group = append(group, n.Name)
+	}
+	if len(group) > 0 {
+		m.Uniques = append(m.Uniques, group)
+	}
+}
+
+func (c *checker) columnNames(mi *modelInfo) []string {
+	var names []string
+	for n, f := range mi.fields {
+		if f.kind == columnMember || f.kind == foreignMember || f.kind == primaryMember {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// storeField analyses a KV or R2 field: its template, and the model
+// fields that fill the template's parameters.
+func (c *checker) storeField(mi *modelInfo, m *idl.Model, sf *ast.StoreField) {
+	if len(sf.Fields) != 1 || mi.fields[sf.Fields[0].Name] == nil || mi.fields[sf.Fields[0].Name].kind == navMember {
+		return
+	}
+	name := sf.Fields[0].Name
+	s := c.stores[sf.Binding.Name]
+	if s == nil || (s.decl.Kind == ast.R2) != (sf.Kind == ast.R2) {
+		what, kinds := "KV namespace or Durable Object", []ast.StoreKind{ast.KV, ast.Durable}
+		if sf.Kind == ast.R2 {
+			what, kinds = "R2 bucket", []ast.StoreKind{ast.R2}
+		}
+		c.unresolved(sf.Binding, what, c.storeNames(kinds...))
+		return
+	}
+	durable := s.decl.Kind == ast.Durable
+	if durable && (m.Backing == nil || m.Backing.Binding != s.decl.Name.Name) {
+		c.diags.Errorf(diag.DurableStorage, sf.Binding.Span(), "field '%s' is stored in Durable Object '%s', but '%s' is not", name, s.decl.Name.Name, m.Name).
+			Labelled("storage of another object").
+			Also(mi.decl.Name.Span(), "%s", storedIn(mi)).
+			Helpf("a Durable Object's storage is reached only from inside it: back the model with `for %s`", s.decl.Name.Name)
+		return
+	}
+	t := s.template(sf.Template.Name)
+	if t == nil {
+		c.unresolved(sf.Template, "template in '"+s.decl.Name.Name+"'", s.templateNames())
+		return
+	}
+	var args []*ast.Ident
+	at := ast.Node(sf.Template)
+	if sf.Args != nil {
+		args, at = sf.Args.Names, sf.Args
+	}
+	if len(args) != len(t.Params) {
+		c.argCount(at, "template '"+t.Name+"'", "argument", len(t.Params), len(args))
+		return
+	}
+	var from, to []string
+	for i, a := range args {
+		p := t.Params[i]
+		if !c.hasField(mi, a) {
+			return
+		}
+		f := mi.ir[a.Name]
+		if !mi.fields[a.Name].isValue() {
+			c.diags.Errorf(diag.ArgType, a.Span(), "'%s' cannot fill a key: it is not a column or route field", a.Name).
+				Labelled("template parameter '%s'", p.Name)
+			return
+		}
+		if f == nil {
+			return // the field has an error of its own
+		}
+		if !f.Type.Equal(p.Type) {
+			c.diags.Errorf(diag.ArgType, a.Span(), "'%s' has type %s, but template parameter '%s' is %s", a.Name, f.Type, p.Name, p.Type).
+				Labelled("wrong type")
+			return
+		}
+		f.Validators = append(f.Validators, p.Validators...)
+		from, to = append(from, p.Name), append(to, a.Name)
+	}
+	field := &idl.StoreField{Name: name, Type: t.Type, Validators: t.Validators, Binding: s.decl.Name.Name,
+		Template: t.Name, Key: renameParams(t.Key, from, to), Durable: durable}
+	if sf.Kind == ast.R2 {
+		m.R2 = append(m.R2, field)
+	} else {
+		m.KV = append(m.KV, field)
+	}
+}
+
+// renameParams rewrites the placeholders of a key format.
+func renameParams(key string, from, to []string) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(key, '{')
+		end := strings.IndexByte(key, '}')
+		if open < 0 || end < open {
+			b.WriteString(key)
+			return b.String()
+		}
+		name := key[open+1 : end]
+		if i := slices.Index(from, name); i >= 0 {
+			name = to[i]
+		}
+		b.WriteString(key[:open] + "{" + name + "}")
+		key = key[end+1:]
+	}
+}
+
+func (c *checker) storeNames(kinds ...ast.StoreKind) []string {
+	var names []string
+	for n, s := range c.stores {
+		if slices.Contains(kinds, s.decl.Kind) {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
