@@ -10,30 +10,53 @@ import (
 
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/golden"
+	"github.com/cloesce-go/cloesce/internal/idl"
 	"github.com/cloesce-go/cloesce/internal/source"
 	"github.com/cloesce-go/cloesce/internal/syntax/ast"
 	"github.com/cloesce-go/cloesce/internal/syntax/parser"
 )
 
-// TestValidSchemas checks that the samples and the parser's comprehensive
-// schema have no semantic errors.
-func TestValidSchemas(t *testing.T) {
-	paths, _ := filepath.Glob("../../testdata/samples/*.clo")
-	paths = append(paths, "../syntax/parser/testdata/comprehensive.clo")
-	if len(paths) != 3 {
-		t.Fatalf("found %d schemas, want 3", len(paths))
+// validSchemas are the schemas that must analyse without diagnostics:
+// both samples and the parser's comprehensive schema.
+var validSchemas = []string{
+	"../../testdata/samples/weather.clo",
+	"../../testdata/samples/reddit.clo",
+	"../syntax/parser/testdata/comprehensive.clo",
+}
+
+// analyzeFile parses and analyses one schema file.
+func analyzeFile(t *testing.T, path string) (*idl.Schema, *diag.List) {
+	t.Helper()
+	text, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, path := range paths {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			text, err := os.ReadFile(path)
+	var diags diag.List
+	f := parser.Parse(source.NewFile(filepath.Base(path), string(text)), &diags)
+	return Analyze([]*ast.File{f}, &diags), &diags
+}
+
+// TestValidSchemas checks that the valid schemas have no diagnostics and
+// that their interface descriptions match testdata/cidl/<name>.json.
+func TestValidSchemas(t *testing.T) {
+	for _, path := range validSchemas {
+		name := strings.TrimSuffix(filepath.Base(path), ".clo")
+		t.Run(name, func(t *testing.T) {
+			schema, diags := analyzeFile(t, path)
+			if diags.Len() > 0 {
+				t.Fatalf("unexpected diagnostics:\n%s", diags.Text())
+			}
+			data, err := idl.Encode(schema)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var diags diag.List
-			f := parser.Parse(source.NewFile(filepath.Base(path), string(text)), &diags)
-			Analyze([]*ast.File{f}, &diags)
-			if diags.Len() > 0 {
-				t.Errorf("unexpected diagnostics:\n%s", diags.Text())
+			golden.File(t, "testdata/cidl/"+name+".json", data)
+			back, err := idl.Decode(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := idl.Encode(back); string(again) != string(data) {
+				t.Error("decoding and re-encoding the description changes it")
 			}
 		})
 	}

@@ -1,0 +1,172 @@
+package sema
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cloesce-go/cloesce/internal/idl"
+)
+
+// signature prints a method as "name(param [validators], ...) @Do(args)"
+// for compact comparison.
+func signature(m *idl.Method) string {
+	var params []string
+	for _, p := range m.Params {
+		s := p.Name
+		for _, v := range p.Validators {
+			s += fmt.Sprintf(" [%s %s]", v.Kind, v.Arg)
+		}
+		params = append(params, s)
+	}
+	sig := m.Name + "(" + strings.Join(params, ", ") + ")"
+	if m.Durable != nil {
+		sig += " @" + m.Durable.Binding + "(" + strings.Join(m.Durable.Args, ", ") + ")"
+	}
+	return sig
+}
+
+func signatures(m *idl.Model) []string {
+	var out []string
+	for _, a := range m.APIs {
+		out = append(out, signature(a))
+	}
+	return out
+}
+
+// TestCrudMethods checks the generated CRUD endpoints: one per [crud]
+// kind and public data source, named after the source, with the source
+// method's parameters and their inherited validators.
+func TestCrudMethods(t *testing.T) {
+	s := analyze(t, `
+d1 { Db }
+durable LeaderboardDo { shard { [minlen 1] tenantId: string } }
+
+[crud get, list]
+model Product for Db {
+    primary { [gt 0] id: int }
+}
+source CustomDs for Product {
+    get([lt 100] id: int)
+    list([step 10] lastSeen_id: int, [gt 0] limit: int)
+}
+[internal]
+source Hidden for Product {
+    include {}
+}
+
+[crud get, list, save]
+model LeaderboardEntry for LeaderboardDo(tenantId) {
+    primary { id: int }
+    column { score: int }
+}
+
+[crud get, save]
+model Service {}
+`)
+	tests := map[string][]string{
+		"Product": {
+			"$get_CustomDs(id [lt 100])",
+			"$get(id [gt 0])",
+			"$list_CustomDs(lastSeen_id [step 10], limit [gt 0])",
+			"$list(lastSeen_id [gt 0], limit [gt 0])",
+		},
+		"LeaderboardEntry": {
+			"$get(tenantId [minlen 1], id) @LeaderboardDo(tenantId)",
+			"$list(tenantId [minlen 1], lastSeen_id, limit [gt 0]) @LeaderboardDo(tenantId)",
+			"$save(tenantId [minlen 1], model) @LeaderboardDo(tenantId)",
+		},
+		"Service": nil,
+	}
+	for name, want := range tests {
+		if got := signatures(model(s, name)); !slices.Equal(got, want) {
+			t.Errorf("%s methods:\n got %q\nwant %q", name, got, want)
+		}
+	}
+}
+
+// TestValidatorInheritance checks that validators flow to the fields that
+// carry the same values: foreign keys from the referenced column, key
+// fields from template parameters, shard aliases and [inject] context
+// arguments from shard fields.
+func TestValidatorInheritance(t *testing.T) {
+	s := analyze(t, `
+d1 { Db }
+kv Store {
+    a([step 5] id: int) -> string { "a/{id}" }
+    b([gt 0] id: int) -> string { "b/{id}" }
+}
+durable Room { shard { [regex /^[a-z]+$/] slug: string } }
+model Owner for Db {
+    primary { [lt 1000] id: int }
+    kv Store::a(id) { first }
+    kv Store::b(id) { second }
+}
+model Pet for Db {
+    primary { id: int }
+    foreign Owner::id { ownerId }
+}
+model Chat for Room(name) {
+    primary { id: int }
+}
+api Chat {
+    [inject Room(room)]
+    post say(room: string, text: string)
+}
+`)
+	field := func(fs []*idl.Field, name string) string {
+		for _, f := range fs {
+			if f.Name == name {
+				b, _ := json.Marshal(f.Validators)
+				return string(b)
+			}
+		}
+		return "missing"
+	}
+	checks := []struct{ what, got, want string }{
+		{"Owner.id", field(model(s, "Owner").PrimaryKey, "id"), `[{"lt":1000},{"step":5},{"gt":0}]`},
+		{"Pet.ownerId", field(model(s, "Pet").Columns, "ownerId"), `[{"lt":1000}]`},
+		{"Chat.name", field(model(s, "Chat").Routes, "name"), `[{"regex":"^[a-z]+$"}]`},
+		{"Chat.say(room)", signature(model(s, "Chat").APIs[0]), "say(room [regex ^[a-z]+$], text) @Room(room)"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %s, want %s", c.what, c.got, c.want)
+		}
+	}
+}
+
+// TestModelOrder checks that models follow the models their required
+// foreign keys reference, ties broken by name, and that optional keys
+// impose no order (so they may form cycles).
+func TestModelOrder(t *testing.T) {
+	tests := []struct {
+		schema string
+		want   []string
+	}{
+		{`
+d1 { Db }
+model C for Db { primary { id: int } foreign B::id { b } }
+model B for Db { primary { id: int } foreign A::id { a } }
+model A for Db { primary { id: int } }
+model D for Db { primary { id: int } }
+`, []string{"A", "D", "B", "C"}},
+		{`
+d1 { Db }
+model A for Db { primary { id: int } foreign B::id optional { b } }
+model B for Db { primary { id: int } foreign C::id optional { c } }
+model C for Db { primary { id: int } foreign A::id optional { a } }
+`, []string{"A", "B", "C"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, m := range analyze(t, tt.schema).Models {
+			got = append(got, m.Name)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("order = %v, want %v", got, tt.want)
+		}
+	}
+}
