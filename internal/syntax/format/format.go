@@ -224,7 +224,7 @@ func (p *printer) trimLine() {
 // commentText normalises "//x" to "// x" and drops trailing blanks. Comments
 // that start with a third slash or "!" are left as written.
 func commentText(c string) string {
-	c = strings.TrimRight(c, " \t")
+	c = strings.TrimRight(c, " \t\r")
 	body := c[2:]
 	if body != "" && body[0] != ' ' && body[0] != '\t' && body[0] != '/' && body[0] != '!' {
 		return "// " + body
