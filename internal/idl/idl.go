@@ -69,8 +69,8 @@ type Poo struct {
 // A Model is a stored (or served) object type with its API.
 type Model struct {
 	Name string `json:"name"`
-	// Hash identifies the model's table shape (columns, keys, uniques,
-	// navigations); migrations compare it to find changed tables.
+	// Hash identifies the model's table shape (name, backing, columns,
+	// keys, uniques); migrations compare it to find changed tables.
 	Hash    string   `json:"hash"`
 	Backing *Backing `json:"backing"` // nil for a model served by the Worker alone
 

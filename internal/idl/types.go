@@ -159,10 +159,13 @@ func (v Validator) IsRegex() bool { return v.Kind == "regex" }
 func (v Validator) MarshalJSON() ([]byte, error) {
 	arg := []byte(v.Arg)
 	if v.IsRegex() {
-		var err error
-		if arg, err = json.Marshal(v.Arg); err != nil {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // like Encode: "<" stays "<"
+		if err := enc.Encode(v.Arg); err != nil {
 			return nil, err
 		}
+		arg = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 	}
 	return fmt.Appendf(nil, "{%q:%s}", v.Kind, arg), nil
 }

@@ -1,6 +1,7 @@
 package sema
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,6 +16,7 @@ type store struct {
 	decl      *ast.StoreDecl
 	shard     []*idl.Field
 	templates []*idl.Template
+	broken    map[string]bool // templates left out after an error, so uses stay quiet
 }
 
 func (s *store) template(name string) *idl.Template {
@@ -82,7 +84,7 @@ func (c *checker) env(decls []ast.Decl) {
 }
 
 func (c *checker) store(d *ast.StoreDecl) *store {
-	s := &store{decl: d, shard: []*idl.Field{}, templates: []*idl.Template{}}
+	s := &store{decl: d, shard: []*idl.Field{}, templates: []*idl.Template{}, broken: map[string]bool{}}
 	what := d.Kind.String() + " '" + d.Name.Name + "'"
 	shard := newScope(c.diags, "the shard of "+what)
 	for _, b := range d.Shards {
@@ -101,6 +103,7 @@ func (c *checker) store(d *ast.StoreDecl) *store {
 		c.tags(tm.Tags, "a template", validatorTag)
 		t := c.template(d.Kind, tm)
 		if !fresh || t == nil {
+			s.broken[tm.Name.Name] = true
 			continue
 		}
 		if i := overlapping(s.templates, t); i >= 0 {
@@ -109,6 +112,7 @@ func (c *checker) store(d *ast.StoreDecl) *store {
 				Labelled("can address the same keys as '%s'", first.Name.Name).
 				Also(first.Key.Span(), "'%s' is declared here", first.Name.Name).
 				Helpf("give each template of a binding its own literal prefix, such as \"%s/...\"", tm.Name.Name)
+			s.broken[tm.Name.Name] = true
 			continue
 		}
 		s.templates = append(s.templates, t)
@@ -124,6 +128,7 @@ func (c *checker) template(kind ast.StoreKind, tm *ast.Template) *idl.Template {
 	switch {
 	case kind == ast.R2:
 		t.Type = idl.Prim(idl.R2Object)
+		c.validators(tm.Tags, t.Type) // reports them: an R2 object has nothing to check
 	case tm.Result != nil:
 		if t.Type = c.resolve(tm.Result); t.Type == nil {
 			ok = false
@@ -172,17 +177,103 @@ func hasParam(ps *ast.Params, name string) bool {
 }
 
 // overlapping returns the index of the first template whose key format
-// can address a key that t's can, or -1. A format with a placeholder
-// covers every key starting with its literal prefix; one without covers
-// exactly its text.
+// can produce a key that t's can, or -1.
 func overlapping(ts []*idl.Template, t *idl.Template) int {
-	wild := func(t *idl.Template) bool { return t.Prefix != t.Key }
 	for i, u := range ts {
-		if (!wild(t) && !wild(u) && t.Key == u.Key) ||
-			(wild(u) && strings.HasPrefix(t.Prefix, u.Prefix)) ||
-			(wild(t) && strings.HasPrefix(u.Prefix, t.Prefix)) {
+		if keysMeet(keyPattern(t), keyPattern(u)) {
 			return i
 		}
 	}
 	return -1
+}
+
+// A keyItem is one literal byte of a key format, or a placeholder: one or
+// more bytes from its class. The runtime rejects parameter values that
+// are empty or contain '/', and int parameters print as digits and '-'.
+type keyItem struct {
+	lit   byte
+	class string // "" for a literal; "int" or "any" for a placeholder
+}
+
+func keyPattern(t *idl.Template) []keyItem {
+	var items []keyItem
+	key := t.Key
+	for key != "" {
+		open := strings.IndexByte(key, '{')
+		end := strings.IndexByte(key, '}')
+		if open != 0 || end < 0 {
+			items = append(items, keyItem{lit: key[0]})
+			key = key[1:]
+			continue
+		}
+		class := "any"
+		for _, p := range t.Params {
+			if p.Name == key[1:end] && p.Type.Kind == idl.Int {
+				class = "int"
+			}
+		}
+		items = append(items, keyItem{class: class})
+		key = key[end+1:]
+	}
+	return items
+}
+
+func (k keyItem) accepts(b byte) bool {
+	switch k.class {
+	case "":
+		return b == k.lit
+	case "int":
+		return b == '-' || b >= '0' && b <= '9'
+	}
+	return b != '/'
+}
+
+// keysMeet reports whether some key matches both patterns: a search over
+// pairs of positions, where a placeholder may stay put after consuming a
+// byte. The alphabet that matters is every literal byte plus one byte
+// standing for all others.
+func keysMeet(a, b []keyItem) bool {
+	alphabet := []byte{'0', 'x'}
+	for _, k := range append(slices.Clone(a), b...) {
+		if k.class == "" {
+			alphabet = append(alphabet, k.lit)
+		}
+	}
+	type state struct{ i, j int }
+	seen := map[state]bool{}
+	var visit func(s state) bool
+	visit = func(s state) bool {
+		if seen[s] {
+			return false
+		}
+		seen[s] = true
+		if s.i == len(a) && s.j == len(b) {
+			return true
+		}
+		if s.i == len(a) || s.j == len(b) {
+			return false
+		}
+		for _, ch := range alphabet {
+			if !a[s.i].accepts(ch) || !b[s.j].accepts(ch) {
+				continue
+			}
+			// After one byte each item may end; a placeholder may also go on.
+			for _, di := range steps(a[s.i]) {
+				for _, dj := range steps(b[s.j]) {
+					if visit(state{s.i + di, s.j + dj}) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	return visit(state{0, 0})
+}
+
+func steps(k keyItem) []int {
+	if k.class == "" {
+		return []int{1}
+	}
+	return []int{1, 0}
 }

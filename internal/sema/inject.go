@@ -50,10 +50,12 @@ func (c *checker) context(e *ast.InjectEntry, params []*idl.Param) *idl.DurableT
 		c.unresolved(e.Name, "Durable Object", c.storeNames(ast.Durable))
 		return nil
 	}
-	if len(e.Args) != len(s.shard) {
-		c.argCount(e, "Durable Object '"+e.Name.Name+"'", "shard argument", len(s.shard), len(e.Args)).
+	if want := shardCount(s); len(e.Args) != want {
+		c.argCount(e, "Durable Object '"+e.Name.Name+"'", "shard argument", want, len(e.Args)).
 			Also(s.decl.Name.Span(), "declared here")
 		return nil
+	} else if len(s.shard) != want {
+		return nil // a shard field has an error, reported with the binding
 	}
 	target := &idl.DurableTarget{Binding: e.Name.Name, Args: []string{}}
 	for i, a := range e.Args {
@@ -64,7 +66,10 @@ func (c *checker) context(e *ast.InjectEntry, params []*idl.Param) *idl.DurableT
 			for k, p := range params {
 				names[k] = p.Name
 			}
-			c.unresolved(a, "parameter", names).Helpf("pass the shard field '%s' as a parameter", shard.Name)
+			d := c.unresolved(a, "parameter of this method", names)
+			if len(d.Help) == 0 {
+				d.Helpf("add a parameter for the shard field '%s: %s'", shard.Name, shard.Type)
+			}
 			return nil
 		}
 		p := params[j]
@@ -73,7 +78,7 @@ func (c *checker) context(e *ast.InjectEntry, params []*idl.Param) *idl.DurableT
 				Labelled("wrong type")
 			return nil
 		}
-		p.Validators = append(p.Validators, shard.Validators...)
+		p.Validators = appendNew(p.Validators, shard.Validators)
 		target.Args = append(target.Args, a.Name)
 	}
 	return target

@@ -3,6 +3,7 @@ package sema
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/idl"
@@ -223,6 +224,10 @@ func (c *checker) build(mi *modelInfo) {
 	for _, t := range d.Tags {
 		if t, ok := t.(*ast.CrudTag); ok {
 			for _, k := range t.Kinds {
+				if !slices.Contains(crudKinds, k.Name) {
+					c.unresolved(k, "CRUD operation", crudKinds).Notef("the operations are get, list and save")
+					continue
+				}
 				if !slices.Contains(m.Cruds, k.Name) {
 					m.Cruds = append(m.Cruds, k.Name)
 					cruds = append(cruds, k)
@@ -233,10 +238,15 @@ func (c *checker) build(mi *modelInfo) {
 	ok := c.backing(mi, m)
 	needsKey := mi.table || m.Backing != nil && m.Backing.Kind == idl.D1Backing
 	if len(mi.routes) > 0 && needsKey {
-		c.diags.Errorf(diag.RoutesAndTable, mi.routes[0].Span(), "model '%s' has both route fields and a table", m.Name).
-			Labelled("route field").
-			Helpf("a model is either stored in SQLite and found by its primary key, or served by the Worker and found by its route fields; split it in two models joined by a navigation")
-		ok = false
+		d := c.diags.Errorf(diag.RoutesAndTable, mi.routes[0].Span(), "model '%s' has both route fields and a table", m.Name).
+			Labelled("route field")
+		if mi.table {
+			d.Helpf("a model is either stored in SQLite and found by its primary key, or served by the Worker and found by its route fields; split it in two models joined by a navigation")
+		} else {
+			d.Also(mi.decl.Backing.Span(), "a D1 database holds tables").
+				Helpf("drop `%s` to serve the model from the Worker by its route fields", mi.decl.Backing.Span().Text())
+		}
+		return
 	}
 	for _, it := range d.Items {
 		switch it := it.(type) {
@@ -252,12 +262,11 @@ func (c *checker) build(mi *modelInfo) {
 			for _, n := range it.Items {
 				switch n := n.(type) {
 				case *ast.Field:
-					t := c.sqlField(n, "primary key", true)
-					if t != nil && t.Kind == idl.Option {
+					if t := c.resolveQuiet(n.Type); t != nil && t.Kind == idl.Option && isSQL(t.Elem, false) {
 						c.nullablePrimary(n.Name.Name, n.Type)
-						t = nil
+						continue
 					}
-					c.addField(mi, &m.PrimaryKey, n, t)
+					c.addField(mi, &m.PrimaryKey, n, c.sqlField(n, "primary key", false))
 				case *ast.ForeignBlock:
 					c.foreign(mi, m, n, true)
 				}
@@ -283,7 +292,7 @@ func (c *checker) build(mi *modelInfo) {
 		ok = false
 	}
 	for _, k := range cruds {
-		if k.Name == "list" && len(mi.primary) == 0 {
+		if k.Name == "list" && !needsKey {
 			c.diags.Errorf(diag.UnsupportedCrud, k.Span(), "model '%s' cannot be listed: it has no table", m.Name).
 				Labelled("needs a primary key to page through").
 				Helpf("list a model stored in D1 or a Durable Object's SQLite, or write a list method in an api block")
@@ -292,6 +301,40 @@ func (c *checker) build(mi *modelInfo) {
 	if ok {
 		mi.built = m
 	}
+}
+
+// article is "a" or "an" for a phrase such as "R2 bucket".
+func article(what string) string {
+	if strings.HasPrefix(what, "R2") || strings.ContainsRune("aeiouAEIOU", rune(what[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+var crudKinds = []string{"get", "list", "save"}
+
+// validBacking reports whether a model's "for" clause, or its absence,
+// is sound, so that comparing it with another model's means something.
+func (c *checker) validBacking(mi *modelInfo) bool {
+	b := mi.decl.Backing
+	switch {
+	case b == nil:
+		return !mi.table
+	case slices.Contains(c.out.Env.D1, b.Binding.Name):
+		return b.Args == nil
+	}
+	s := c.stores[b.Binding.Name]
+	return s != nil && s.decl.Kind == ast.Durable && (b.Args == nil && len(s.decl.Shards) == 0 || b.Args != nil && len(b.Args.Names) == shardCount(s))
+}
+
+// shardCount is the number of shard fields a Durable Object declares,
+// whether or not each analysed cleanly.
+func shardCount(s *store) int {
+	n := 0
+	for _, sb := range s.decl.Shards {
+		n += len(sb.Fields)
+	}
+	return n
 }
 
 // addField appends a column or route field whose type resolved.
@@ -337,8 +380,9 @@ func (c *checker) backing(mi *modelInfo, m *idl.Model) bool {
 	s := c.stores[name]
 	if s == nil || s.decl.Kind != ast.Durable {
 		d := c.diags.Errorf(diag.InvalidBacking, b.Binding.Span(), "'%s' is not a D1 database or Durable Object", name)
-		if s != nil {
-			d.Labelled("a %s binding cannot hold a model", s.decl.Kind).Also(s.decl.Name.Span(), "declared here")
+		if first, ok := c.globals.names[name]; ok {
+			d.Labelled("'%s' is %s %s", name, article(first.what), first.what).Also(first.id.Span(), "declared here").
+				Helpf("a model is stored in a `d1 { ... }` database or a `durable` object")
 		} else {
 			d.Labelled("unknown binding")
 			if n, ok := suggest.Closest(name, c.tableBindings()); ok {
@@ -353,10 +397,7 @@ func (c *checker) backing(mi *modelInfo, m *idl.Model) bool {
 	if b.Args != nil {
 		args = b.Args.Names
 	}
-	want := 0
-	for _, sb := range s.decl.Shards {
-		want += len(sb.Fields)
-	}
+	want := shardCount(s)
 	if len(args) != want {
 		at := ast.Node(b)
 		if b.Args != nil {

@@ -1,7 +1,6 @@
 package sema
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -73,15 +72,15 @@ func (c *checker) cycle(indegree map[string]int, out map[string][]edge) {
 		seen[n] = len(path)
 		path = append(path, in[n])
 	}
-	slices.Reverse(path)
-	names := []string{path[0].from}
+	// path now runs from referenced to referencing; read it as "references".
+	names := []string{path[0].to}
 	for _, e := range path {
-		names = append(names, e.to)
+		names = append(names, e.from)
 	}
-	d := c.diags.Errorf(diag.CyclicForeignKeys, path[0].fk.Refs[0].Span(), "required foreign keys form a cycle: %s", strings.Join(names, " -> ")).
-		Labelled("'%s' needs a '%s' to exist first", path[0].to, path[0].from)
+	d := c.diags.Errorf(diag.CyclicForeignKeys, path[0].fk.Refs[0].Span(), "required foreign keys form a cycle: %s", strings.Join(names, " references ")).
+		Labelled("'%s' references '%s'", path[0].to, path[0].from)
 	for _, e := range path[1:] {
-		d.Also(e.fk.Refs[0].Span(), "'%s' needs a '%s' to exist first", e.to, e.from)
+		d.Also(e.fk.Refs[0].Span(), "'%s' references '%s'", e.to, e.from)
 	}
 	d.Helpf("no row could ever be inserted first: mark one of these foreign keys `optional`")
 }

@@ -29,7 +29,7 @@ func (c *checker) foreign(mi *modelInfo, m *idl.Model, fb *ast.ForeignBlock, pri
 			Helpf("the first row could never be inserted: make the key `optional`")
 		return
 	}
-	if target.bindingName() != mi.bindingName() {
+	if c.apart(mi, target) {
 		c.diags.Errorf(diag.ForeignKeyBacking, fb.Refs[0].Model.Span(), "foreign key of '%s' references '%s', which is stored elsewhere", m.Name, target.decl.Name.Name).
 			Labelled("%s", storedIn(target)).
 			Also(mi.decl.Name.Span(), "%s", storedIn(mi)).
@@ -52,11 +52,14 @@ func (c *checker) foreign(mi *modelInfo, m *idl.Model, fb *ast.ForeignBlock, pri
 			return
 		}
 		t := c.memberType(target, ref.Field.Name, 0)
-		if t == nil || !isSQL(t, true) {
+		if !target.fields[ref.Field.Name].isValue() {
 			c.diags.Errorf(diag.ForeignKeyType, ref.Field.Span(), "foreign key references '%s::%s', which is not a column", key.Model, ref.Field.Name).
-				Labelled("not stored in '%s''s table", key.Model).
+				Labelled("not a column of '%s'", key.Model).
 				Helpf("reference a primary-key column")
 			return
+		}
+		if t == nil || !isSQL(t, true) {
+			return // the column's type is reported where it is declared
 		}
 		if key.Optional && t.Kind != idl.Option {
 			t = idl.Wrap(idl.Option, t)
@@ -133,7 +136,16 @@ func (c *checker) refTarget(refs []*ast.FieldRef, bare *ast.Ident) *modelInfo {
 	if len(refs) > 0 {
 		first = refs[0].Model
 	}
+	target := c.infos[first.Name]
+	if target == nil {
+		c.unknownModel(first)
+		return nil
+	}
 	for _, r := range refs[min(1, len(refs)):] {
+		if c.infos[r.Model.Name] == nil {
+			c.unknownModel(r.Model)
+			return nil
+		}
 		if r.Model.Name != first.Name {
 			c.diags.Errorf(diag.MixedModels, r.Model.Span(), "references name both '%s' and '%s'", first.Name, r.Model.Name).
 				Labelled("'%s' here", r.Model.Name).
@@ -142,11 +154,23 @@ func (c *checker) refTarget(refs []*ast.FieldRef, bare *ast.Ident) *modelInfo {
 			return nil
 		}
 	}
-	target := c.infos[first.Name]
-	if target == nil {
-		c.unresolved(first, "model", c.modelNames())
-	}
 	return target
+}
+
+func (c *checker) unknownModel(id *ast.Ident) {
+	if c.poos[id.Name] != nil {
+		c.diags.Errorf(diag.UnresolvedName, id.Span(), "'%s' is a plain old object, not a model", id.Name).
+			Labelled("has no table or route to join").
+			Helpf("declare it as a model to relate it, or use it as a field type")
+		return
+	}
+	c.unresolved(id, "model", c.modelNames())
+}
+
+// apart reports whether two soundly backed models live in different
+// storage, which no foreign key or join can cross.
+func (c *checker) apart(a, b *modelInfo) bool {
+	return c.validBacking(a) && c.validBacking(b) && a.bindingName() != b.bindingName()
 }
 
 // hasField reports whether the model declares the named field,
@@ -217,7 +241,7 @@ func (c *checker) navigation(mi *modelInfo, m *idl.Model, nb *ast.NavBlock) {
 		if !c.routeNavigation(mi, target, nb, nav) {
 			return
 		}
-	case target.bindingName() != mi.bindingName():
+	case c.apart(mi, target):
 		c.diags.Errorf(diag.NavBacking, nb.Fields[0].Span(), "navigation '%s' joins '%s', which is stored elsewhere", name, tname).
 			Labelled("%s", storedIn(target)).
 			Also(mi.decl.Name.Span(), "%s", storedIn(mi)).
@@ -260,10 +284,18 @@ func (c *checker) missingForeign(nb *ast.NavBlock, name, want string) {
 // navigation is sound.
 func (c *checker) routeNavigation(mi, target *modelInfo, nb *ast.NavBlock, nav *idl.Navigation) bool {
 	routes := target.routeNames()
+	var refs []string
+	for _, r := range routes {
+		refs = append(refs, nav.Model+"::"+r+"(local)")
+	}
+	example := strings.Join(refs, ", ")
+	if len(refs) > 1 {
+		example = "(" + example + ")"
+	}
 	bad := func(at ast.Node, format string, args ...any) bool {
 		c.diags.Errorf(diag.RouteNavigation, at.Span(), "navigation '%s' does not address '%s'", nav.Name, nav.Model).
 			Labelled(format, args...).
-			Helpf("'%s' is served by the Worker and found by its route fields (%s); pass each one: nav %s::field(localField) { %s }", nav.Model, strings.Join(routes, ", "), nav.Model, nav.Name)
+			Helpf("'%s' is served by the Worker and found by its route fields; give a local field for each: nav %s { %s }", nav.Model, example, nav.Name)
 		return false
 	}
 	if len(nb.Refs) == 0 || nb.Refs[0].Key == nil {
@@ -412,6 +444,9 @@ func (c *checker) storeField(mi *modelInfo, m *idl.Model, sf *ast.StoreField) {
 		return
 	}
 	t := s.template(sf.Template.Name)
+	if t == nil && s.broken[sf.Template.Name] {
+		return // the template has an error of its own
+	}
 	if t == nil {
 		c.unresolved(sf.Template, "template in '"+s.decl.Name.Name+"'", s.templateNames())
 		return
@@ -445,7 +480,7 @@ func (c *checker) storeField(mi *modelInfo, m *idl.Model, sf *ast.StoreField) {
 				Labelled("wrong type")
 			return
 		}
-		f.Validators = append(f.Validators, p.Validators...)
+		f.Validators = appendNew(f.Validators, p.Validators)
 		from, to = append(from, p.Name), append(to, a.Name)
 	}
 	field := &idl.StoreField{Name: name, Type: t.Type, Validators: t.Validators, Binding: s.decl.Name.Name,

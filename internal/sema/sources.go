@@ -118,7 +118,11 @@ func (c *checker) source(s *ast.SourceDecl) *idl.Source {
 // includes checks an include tree against the models it walks.
 func (c *checker) includes(s *ast.SourceDecl, m *idl.Model, entries []*ast.IncludeEntry) idl.Tree {
 	tree := idl.Tree{}
+	names := newScope(c.diags, "this include level")
 	for _, e := range entries {
+		if !names.add(e.Name, "include") {
+			continue
+		}
 		name := e.Name.Name
 		in := &idl.Include{Name: name, Children: idl.Tree{}}
 		switch nav := m.Navigation(name); {
@@ -201,7 +205,7 @@ func (c *checker) stub(s *ast.SourceDecl, mi *modelInfo, st *ast.Stub) *idl.Sour
 			if f, ok := tag.(*ast.FlagTag); ok && f.Name.Name == "instance" && kind == "get" {
 				param.Instance = true
 				if m := mi.fields[p.Name.Name]; m == nil || !m.isValue() {
-					c.diags.Errorf(diag.InstanceParam, f.Span(), "[instance] parameter '%s' is not a field of '%s'", p.Name.Name, mi.decl.Name.Name).
+					c.diags.Errorf(diag.InstanceParam, f.Span(), "[instance] parameter '%s' is not a column or route field of '%s'", p.Name.Name, mi.decl.Name.Name).
 						Labelled("the client has no such value to fill in").
 						Helpf("[instance] takes the value from the object the client holds: name the parameter after one of its columns or route fields")
 				}
@@ -249,7 +253,11 @@ func (c *checker) generate(m *idl.Model, src *idl.Source) {
 		}
 	}
 	method := func(params []*idl.Param) *idl.SourceMethod {
-		return &idl.SourceMethod{Params: append(slices.Clone(shard), params...), Injected: injected, Durable: target}
+		var all []*idl.Param
+		for _, p := range shard {
+			all = append(all, param(&p.Field, false))
+		}
+		return &idl.SourceMethod{Params: append(all, params...), Injected: injected, Durable: target}
 	}
 	if src.Get == nil {
 		if m.HasSQL() {

@@ -1,8 +1,10 @@
 package sema
 
 import (
+	"encoding/json"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,9 +47,20 @@ func (c *checker) validators(tags []ast.Tag, t *idl.Type) []idl.Validator {
 				Labelled("%s", reason)
 			continue
 		}
-		out = append(out, idl.Validator{Kind: kind, Arg: v.Value.Value()})
+		out = append(out, idl.Validator{Kind: kind, Arg: canonicalNumber(v.Value)})
 	}
 	return out
+}
+
+// appendNew appends the validators of more that vs lacks: a field that
+// inherits the same rule twice checks it once.
+func appendNew(vs, more []idl.Validator) []idl.Validator {
+	for _, v := range more {
+		if !slices.Contains(vs, v) {
+			vs = append(vs, v)
+		}
+	}
+	return vs
 }
 
 // validatorArgProblem says what is wrong with a validator's argument, or
@@ -94,6 +107,26 @@ func validatorArgProblem(kind string, lit *ast.Literal) string {
 	return "unknown validator"
 }
 
+// canonicalNumber spells a validated argument so that it is valid JSON:
+// "007" becomes "7", while "100.0" stays a real. Patterns pass unchanged.
+func canonicalNumber(lit *ast.Literal) string {
+	raw := lit.Value()
+	switch lit.Kind {
+	case token.Int:
+		n, _ := strconv.ParseInt(raw, 10, 64)
+		return strconv.FormatInt(n, 10)
+	case token.Real:
+		if !json.Valid([]byte(raw)) {
+			f, _ := strconv.ParseFloat(raw, 64)
+			raw = strconv.FormatFloat(f, 'f', -1, 64)
+			if !strings.ContainsAny(raw, ".eE") {
+				raw += ".0"
+			}
+		}
+	}
+	return raw
+}
+
 // regexProblem checks a pattern against both engines that run it: Go's
 // RE2 (the compiler and tests) and JavaScript's RegExp with the "u" flag
 // (the runtime and the client). It returns "" when both accept it.
@@ -124,6 +157,14 @@ func jsRegexProblem(p string) string {
 				return `write '\u{...}' for a code point: JavaScript has no '\x{...}'`
 			case (e == 'p' || e == 'P') && (i+1 >= len(p) || p[i+1] != '{'):
 				return `write '\` + string(e) + `{Name}': JavaScript needs the braces`
+			case e == 'p' || e == 'P':
+				end := strings.IndexByte(p[i:], '}')
+				if end > 4 {
+					return "Unicode scripts such as " + p[i-1:i+end+1] + " are written differently in Go and JavaScript; use a category such as \\p{L} or a range"
+				}
+				i += end
+			case e == '0' && i+1 < len(p) && p[i+1] >= '0' && p[i+1] <= '9':
+				return `octal escapes are not supported by JavaScript regexes; write \x41`
 			case e < 0x80 && !isAlnum(e) && strings.IndexByte(`^$\.*+?()[]{}|/`, e) < 0 && !(inClass && e == '-'):
 				return `'\` + string(e) + `' is an invalid escape in JavaScript; write '` + string(e) + `' without the backslash`
 			}
@@ -137,6 +178,14 @@ func jsRegexProblem(p string) string {
 			}
 		case ch == ']' && inClass:
 			inClass = false
+		case !inClass && (ch == ']' || ch == '}'):
+			return "write '\\" + string(ch) + "' for a literal '" + string(ch) + "': JavaScript rejects it unescaped"
+		case ch == '{' && !inClass:
+			n := quantifierLen(p[i:])
+			if n == 0 {
+				return "write '\\{' for a literal '{': JavaScript rejects it unescaped"
+			}
+			i += n - 1
 		case ch == '(' && !inClass && strings.HasPrefix(p[i:], "(?"):
 			rest := p[i+2:]
 			switch {
@@ -153,5 +202,28 @@ func jsRegexProblem(p string) string {
 }
 
 func isAlnum(b byte) bool {
-	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_'
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// quantifierLen returns the length of the repetition "{n}", "{n,}" or
+// "{n,m}" at the start of s, or 0 when s starts with some other brace.
+func quantifierLen(s string) int {
+	digits := func(i int) int {
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		return j
+	}
+	i := digits(1)
+	if i == 1 {
+		return 0
+	}
+	if i < len(s) && s[i] == ',' {
+		i = digits(i + 1)
+	}
+	if i < len(s) && s[i] == '}' {
+		return i + 1
+	}
+	return 0
 }

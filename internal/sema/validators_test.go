@@ -32,6 +32,17 @@ func TestRegexProblem(t *testing.T) {
 		{`a\-b`, `'\-' is an invalid escape`},
 		{`\x{41}`, `'\u{...}'`},
 		{`\Qa.b\E`, `'\Q' is not supported`},
+		{`a{2,3}b{4}c{1,}`, ""},
+		{`[{}]`, ""},
+		{`\{\}`, ""},
+		{`a{`, `'\{'`},
+		{`a{,3}`, `'\{'`},
+		{`x}`, `'\}'`},
+		{`x]`, `'\]'`},
+		{`\_`, `'\_' is an invalid escape`},
+		{`\01`, "octal"},
+		{`\p{Greek}`, "Unicode scripts"},
+		{`\p{Lu}`, ""},
 	}
 	for _, tt := range tests {
 		got := regexProblem(tt.pattern)
