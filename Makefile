@@ -28,14 +28,17 @@ fmtcheck:
 fuzz:
 	$(GO) test ./internal/syntax/format -run '^$$' -fuzz FuzzParseFormat -fuzztime $(FUZZTIME)
 
-# The main job, until the example app exists: build the compiler, check the
-# sample schemas, and format copies of every documented schema.
+# The main job, until the example app exists: build the compiler, compile
+# each sample schema to its interface description, and format copies of
+# every documented schema.
 run: build
 	$(BIN) version
-	$(BIN) check testdata/samples
+	@for s in testdata/samples/*.clo; do \
+	  dir=$$(mktemp -d) && cp $$s $$dir && $(BIN) compile $$dir || exit 1; \
+	done
 	@dir=$$(mktemp -d) && cp testdata/samples/*.clo testdata/spec-examples/*.clo $$dir && \
 	  (cd $$dir && $(CURDIR)/$(BIN) fmt >/dev/null && $(CURDIR)/$(BIN) fmt --check) && \
-	  echo "checked the samples; formatted $$(ls $$dir | wc -l) schema files in $$dir"
+	  echo "formatted $$(ls $$dir | wc -l) schema files in $$dir"
 
 clean:
 	rm -rf bin
