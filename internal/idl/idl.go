@@ -91,50 +91,29 @@ type Model struct {
 // HasSQL reports whether the model is a table: it has a primary key.
 func (m *Model) HasSQL() bool { return len(m.PrimaryKey) > 0 }
 
-// Column returns the primary-key or other column named name, or nil.
-func (m *Model) Column(name string) *Field {
-	for _, f := range m.PrimaryKey {
-		if f.Name == name {
-			return f
-		}
-	}
-	for _, f := range m.Columns {
-		if f.Name == name {
-			return f
-		}
-	}
-	return nil
-}
-
 // Route returns the route field named name, or nil.
-func (m *Model) Route(name string) *Field {
-	for _, f := range m.Routes {
-		if f.Name == name {
-			return f
-		}
-	}
-	return nil
-}
+func (m *Model) Route(name string) *Field { return named(m.Routes, name) }
 
 // Navigation returns the navigation named name, or nil.
-func (m *Model) Navigation(name string) *Navigation {
-	for _, n := range m.Navigations {
-		if n.Name == name {
-			return n
-		}
-	}
-	return nil
-}
+func (m *Model) Navigation(name string) *Navigation { return named(m.Navigations, name) }
 
 // Source returns the data source named name, or nil.
-func (m *Model) Source(name string) *Source {
-	for _, s := range m.Sources {
-		if s.Name == name {
-			return s
+func (m *Model) Source(name string) *Source { return named(m.Sources, name) }
+
+// named finds the element called name in a list of named things.
+func named[T interface{ name() string }](list []T, name string) T {
+	for _, x := range list {
+		if x.name() == name {
+			return x
 		}
 	}
-	return nil
+	var zero T
+	return zero
 }
+
+func (f *Field) name() string      { return f.Name }
+func (n *Navigation) name() string { return n.Name }
+func (s *Source) name() string     { return s.Name }
 
 // Backing kinds.
 const (

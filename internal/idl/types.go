@@ -202,16 +202,6 @@ type Include struct {
 	Children Tree
 }
 
-// Get returns the entry named name, or nil.
-func (t Tree) Get(name string) *Include {
-	for _, in := range t {
-		if in.Name == name {
-			return in
-		}
-	}
-	return nil
-}
-
 func (t Tree) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')

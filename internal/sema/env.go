@@ -2,7 +2,6 @@ package sema
 
 import (
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -65,12 +64,7 @@ func (c *checker) env(decls []ast.Decl) {
 			}
 		}
 	}
-	names := make([]string, 0, len(c.stores))
-	for n := range c.stores {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range sortedKeys(c.stores) {
 		s := c.stores[n]
 		switch s.decl.Kind {
 		case ast.KV:

@@ -179,12 +179,7 @@ func (c *checker) hasField(mi *modelInfo, id *ast.Ident) bool {
 	if mi.fields[id.Name] != nil {
 		return true
 	}
-	names := make([]string, 0, len(mi.fields))
-	for n := range mi.fields {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	c.unresolved(id, "field of '"+mi.decl.Name.Name+"'", names)
+	c.unresolved(id, "field of '"+mi.decl.Name.Name+"'", sortedKeys(mi.fields))
 	return false
 }
 
@@ -199,12 +194,7 @@ func (c *checker) unresolved(id *ast.Ident, what string, candidates []string) *d
 }
 
 func (c *checker) modelNames() []string {
-	names := make([]string, 0, len(c.infos))
-	for n := range c.infos {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return sortedKeys(c.infos)
 }
 
 // navigation infers what a nav block joins.

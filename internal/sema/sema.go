@@ -10,6 +10,7 @@
 package sema
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -174,12 +175,7 @@ func (c *checker) fragment(f *ast.Fragment) {
 
 // poosOut analyses plain old objects, in name order.
 func (c *checker) poosOut() {
-	names := make([]string, 0, len(c.poos))
-	for n := range c.poos {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
+	for _, n := range sortedKeys(c.poos) {
 		d := c.poos[n]
 		poo := &idl.Poo{Name: n, Fields: []*idl.Field{}}
 		fields := newScope(c.diags, "poo '"+n+"'")
@@ -222,6 +218,12 @@ func (c *checker) params(ps *ast.Params, owner, what string, allowed ...tagKind)
 		out = append(out, &idl.Field{Name: p.Name.Name, Type: t, Validators: c.validators(p.Tags, t)})
 	}
 	return out, ok
+}
+
+// sortedKeys returns a map's keys in order, so that output built from the
+// map is deterministic.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // suggest adds a did-you-mean to d when a candidate is close to name.
