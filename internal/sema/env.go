@@ -228,7 +228,7 @@ func (k keyItem) accepts(b byte) bool {
 // standing for all others.
 func keysMeet(a, b []keyItem) bool {
 	alphabet := []byte{'0', 'x'}
-	for _, k := range append(slices.Clone(a), b...) {
+	for _, k := range slices.Concat(a, b) {
 		if k.class == "" {
 			alphabet = append(alphabet, k.lit)
 		}

@@ -24,29 +24,17 @@ var validSchemas = []string{
 	"../syntax/parser/testdata/comprehensive.clo",
 }
 
-// analyzeFile parses and analyses one schema file.
-func analyzeFile(t *testing.T, path string) (*idl.Schema, *diag.List) {
-	t.Helper()
-	text, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var diags diag.List
-	f := parser.Parse(source.NewFile(filepath.Base(path), string(text)), &diags)
-	return Analyze([]*ast.File{f}, &diags), &diags
-}
-
 // TestValidSchemas checks that the valid schemas have no diagnostics and
 // that their interface descriptions match testdata/cidl/<name>.json.
 func TestValidSchemas(t *testing.T) {
 	for _, path := range validSchemas {
 		name := strings.TrimSuffix(filepath.Base(path), ".clo")
 		t.Run(name, func(t *testing.T) {
-			schema, diags := analyzeFile(t, path)
-			if diags.Len() > 0 {
-				t.Fatalf("unexpected diagnostics:\n%s", diags.Text())
+			text, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
 			}
-			data, err := idl.Encode(schema)
+			data, err := idl.Encode(analyzeNamed(t, filepath.Base(path), string(text)))
 			if err != nil {
 				t.Fatal(err)
 			}

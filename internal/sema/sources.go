@@ -165,7 +165,7 @@ func includable(m *idl.Model) []string {
 	for _, n := range m.Navigations {
 		names = append(names, n.Name)
 	}
-	for _, f := range append(slices.Clone(m.KV), m.R2...) {
+	for _, f := range slices.Concat(m.KV, m.R2) {
 		names = append(names, f.Name)
 	}
 	slices.Sort(names)
@@ -235,7 +235,7 @@ func (c *checker) defaultTree(m *idl.Model, path map[string]bool) idl.Tree {
 		}
 		tree = append(tree, in)
 	}
-	for _, f := range append(slices.Clone(m.KV), m.R2...) {
+	for _, f := range slices.Concat(m.KV, m.R2) {
 		tree = append(tree, &idl.Include{Name: f.Name, Children: idl.Tree{}})
 	}
 	return tree
@@ -310,7 +310,7 @@ func (c *checker) treeBindings(m *idl.Model, tree idl.Tree) []string {
 			set[m.Backing.Binding] = true
 		}
 		for _, in := range tree {
-			for _, f := range append(slices.Clone(m.KV), m.R2...) {
+			for _, f := range slices.Concat(m.KV, m.R2) {
 				if f.Name == in.Name && !f.Durable {
 					set[f.Binding] = true
 				}

@@ -15,8 +15,13 @@ import (
 // on any diagnostic.
 func analyze(t *testing.T, text string) *idl.Schema {
 	t.Helper()
+	return analyzeNamed(t, "test.clo", text)
+}
+
+func analyzeNamed(t *testing.T, name, text string) *idl.Schema {
+	t.Helper()
 	var diags diag.List
-	f := parser.Parse(source.NewFile("test.clo", text), &diags)
+	f := parser.Parse(source.NewFile(name, text), &diags)
 	s := Analyze([]*ast.File{f}, &diags)
 	if diags.Len() > 0 {
 		t.Fatalf("unexpected diagnostics:\n%s", diags.Text())
