@@ -1,0 +1,135 @@
+// Typed helpers for the templates of KV namespaces, R2 buckets and Durable
+// Objects. Generated code attaches them to the Worker's bindings
+// (env.Sessions.session.get(token)) and to Durable Object classes. They
+// encode values exactly as the ORM does, so both paths read each other's
+// writes: KV values are JSON with the metadata beside them.
+
+import type { Durable, Store, Template } from "./cidl.js";
+import { durableName, fillKeyArgs } from "./keys.js";
+import { KValue } from "./kvalue.js";
+
+export interface KvTemplate<A extends unknown[], T> {
+  /** The key for these parameters. */
+  template(...args: A): string;
+  /** The value, decoded, or null when the key is absent. */
+  get(...args: A): Promise<T | null>;
+  /** The value with its metadata, or null when the key is absent. */
+  getWithMetadata(...args: A): Promise<KValue<T> | null>;
+  /** Stores the value (JSON-encoded unless it is a stream). */
+  put(...args: [...A, T]): Promise<void>;
+  delete(...args: A): Promise<void>;
+  /** Lists the keys of this template (its prefix). */
+  list(options?: Omit<KVNamespaceListOptions, "prefix">): Promise<KVNamespaceListResult<unknown, string>>;
+}
+
+export interface R2Template<A extends unknown[]> {
+  template(...args: A): string;
+  get(...args: A): Promise<R2ObjectBody | null>;
+  head(...args: A): Promise<R2Object | null>;
+  put(...args: [...A, Parameters<R2Bucket["put"]>[1]]): Promise<R2Object | null>;
+  delete(...args: A): Promise<void>;
+  list(options?: Omit<R2ListOptions, "prefix">): Promise<R2Objects>;
+}
+
+export interface DurableHelpers<A extends unknown[], T extends Rpc.DurableObjectBranded | undefined = undefined> {
+  /** The instance name for these shard values: "Binding/v1/v2". */
+  template(...shard: A): string;
+  id(...shard: A): DurableObjectId;
+  stub(...shard: A): DurableObjectStub<T>;
+}
+
+/** A template of a Durable Object's own key-value storage (synchronous, values stored as they are). */
+export interface DurableKvTemplate<A extends unknown[], T> {
+  template(...args: A): string;
+  get(...args: A): T | null;
+  put(...args: [...A, T]): void;
+  delete(...args: A): boolean;
+  list(options?: Omit<SyncKvListOptions, "prefix">): Iterable<[string, T]>;
+}
+
+type Args = unknown[];
+
+function keyOf(t: Template, args: readonly unknown[]): string {
+  return fillKeyArgs(
+    t.key,
+    t.params.map((p) => p.name),
+    args,
+  );
+}
+
+function isStream(t: Template): boolean {
+  return typeof t.type === "object" && "kvobject" in t.type && t.type.kvobject === "stream";
+}
+
+/** The helpers of every template of a KV namespace, by template name. */
+export function kvHelpers(ns: KVNamespace, store: Store): Record<string, KvTemplate<Args, unknown>> {
+  const out: Record<string, KvTemplate<Args, unknown>> = {};
+  for (const t of store.templates) {
+    const n = t.params.length;
+    const stream = isStream(t);
+    out[t.name] = {
+      template: (...args) => keyOf(t, args),
+      get: async (...args) => (stream ? ns.get(keyOf(t, args), "stream") : ns.get(keyOf(t, args), "json")),
+      getWithMetadata: async (...args) => {
+        const key = keyOf(t, args);
+        if (stream) {
+          const v = await ns.get(key, "stream");
+          return v === null ? null : new KValue(v, null);
+        }
+        const { value, metadata } = await ns.getWithMetadata(key, "json");
+        return value === null ? null : new KValue(value, metadata);
+      },
+      put: async (...args) => {
+        const v = args[n];
+        await ns.put(keyOf(t, args.slice(0, n)), stream ? (v as ReadableStream) : JSON.stringify(v ?? null));
+      },
+      delete: async (...args) => ns.delete(keyOf(t, args)),
+      list: (options) => ns.list({ ...options, prefix: t.prefix }),
+    };
+  }
+  return out;
+}
+
+/** The helpers of every template of an R2 bucket, by template name. */
+export function r2Helpers(bucket: R2Bucket, store: Store): Record<string, R2Template<Args>> {
+  const out: Record<string, R2Template<Args>> = {};
+  for (const t of store.templates) {
+    const n = t.params.length;
+    out[t.name] = {
+      template: (...args) => keyOf(t, args),
+      get: (...args) => bucket.get(keyOf(t, args)),
+      head: (...args) => bucket.head(keyOf(t, args)),
+      put: (...args) => bucket.put(keyOf(t, args.slice(0, n)), args[n] as Parameters<R2Bucket["put"]>[1]),
+      delete: (...args) => bucket.delete(keyOf(t, args)),
+      list: (options) => bucket.list({ ...options, prefix: t.prefix }),
+    };
+  }
+  return out;
+}
+
+/** template/id/stub for a Durable Object namespace, addressing instances by shard values. */
+export function durableHelpers(ns: DurableObjectNamespace, durable: Durable): DurableHelpers<Args, undefined> {
+  const names = durable.shard.map((f) => f.name);
+  const template = (...shard: unknown[]) => durableName(durable.name, names, shard);
+  return {
+    template,
+    id: (...shard) => ns.idFromName(template(...shard)),
+    stub: (...shard) => ns.get(ns.idFromName(template(...shard))) as DurableObjectStub<undefined>,
+  };
+}
+
+/** The helpers of every template of a Durable Object's own storage, by template name. */
+export function durableStorageHelpers(storage: DurableObjectStorage, durable: Durable): Record<string, DurableKvTemplate<Args, unknown>> {
+  const out: Record<string, DurableKvTemplate<Args, unknown>> = {};
+  for (const t of durable.templates) {
+    const n = t.params.length;
+    out[t.name] = {
+      template: (...args) => keyOf(t, args),
+      get: (...args) => storage.kv.get(keyOf(t, args)) ?? null,
+      put: (...args) => storage.kv.put(keyOf(t, args.slice(0, n)), args[n]),
+      delete: (...args) => storage.kv.delete(keyOf(t, args)),
+      list: (options) => storage.kv.list({ ...options, prefix: t.prefix }),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,130 @@
+// HttpResult, what API methods return, and how it becomes a Response.
+// Errors are application/problem+json (RFC 9457) so that every client,
+// generated or not, reads the same shape (DESIGN §3.9).
+
+import { encodeBase64 } from "./base64.js";
+
+export type MediaType = "json" | "octet";
+
+/** One invalid request parameter. */
+export interface ParamProblem {
+  param: string;
+  message: string;
+}
+
+export class HttpResult<T = unknown> {
+  public constructor(
+    public ok: boolean,
+    public status: number,
+    public headers: Headers,
+    public data?: T,
+    public message?: string,
+    public mediaType?: MediaType,
+    public errors?: ParamProblem[],
+  ) {}
+
+  /** An OK result with the given status, data and headers. */
+  static ok<T>(status: number, data?: T, init?: HeadersInit): HttpResult<T> {
+    return new HttpResult<T>(true, status, new Headers(init), data);
+  }
+
+  /** A failure with the given status and message; no body may be attached. */
+  static fail(status: number, message?: string, init?: HeadersInit): HttpResult<never> {
+    return new HttpResult<never>(false, status, new Headers(init), undefined, message);
+  }
+
+  /** A 400 listing the invalid parameters. */
+  static invalid(errors: ParamProblem[]): HttpResult<never> {
+    const r = HttpResult.fail(400, describe(errors));
+    r.errors = errors;
+    return r;
+  }
+
+  toResponse(): Response {
+    if (!this.ok || this.status >= 400) return problem(this.status, this.message, this.errors, this.headers);
+    if (this.mediaType === "octet") return octet(this.status, this.data, this.headers);
+    const headers = new Headers(this.headers);
+    if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+    return new Response(toJson(this.data), { status: this.status, headers });
+  }
+}
+
+function describe(errors: ParamProblem[]): string {
+  if (errors.length === 1) return `invalid parameter ${errors[0]!.param}: ${errors[0]!.message}`;
+  return `${errors.length} invalid parameters: ${errors.map((e) => e.param).join(", ")}`;
+}
+
+const reasons: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+};
+
+/** Renders an error as application/problem+json. */
+export function problem(status: number, detail?: string, errors?: ParamProblem[], init?: HeadersInit): Response {
+  const title = reasons[status] ?? (status >= 500 ? "Server Error" : "Client Error");
+  const body: Record<string, unknown> = { type: "about:blank", title, status, detail: detail || title };
+  if (errors && errors.length > 0) body.errors = errors;
+  const headers = new Headers(init);
+  headers.set("Content-Type", "application/problem+json");
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+function octet(status: number, data: unknown, init: Headers): Response {
+  const headers = new Headers(init);
+  let body: BodyInit | null;
+  if (data instanceof Response) return data;
+  if (isR2Body(data)) {
+    body = data.body;
+    if (!headers.has("Content-Type") && data.httpMetadata?.contentType) {
+      headers.set("Content-Type", data.httpMetadata.contentType);
+    }
+  } else {
+    body = (data ?? null) as BodyInit | null;
+  }
+  if (!headers.has("Content-Type")) headers.set("Content-Type", "application/octet-stream");
+  return new Response(body, { status, headers });
+}
+
+function isR2Body(v: unknown): v is R2ObjectBody {
+  return typeof v === "object" && v !== null && "httpEtag" in v && "body" in v && "key" in v;
+}
+
+/** Reports whether v looks like an R2 object (head or body). */
+export function isR2Object(v: unknown): v is R2Object {
+  return typeof v === "object" && v !== null && "httpEtag" in v && "uploaded" in v && "key" in v;
+}
+
+/** The wire form of an R2 object: its metadata, camelCase. */
+export function r2Json(o: R2Object): Record<string, unknown> {
+  return {
+    key: o.key,
+    version: o.version,
+    size: o.size,
+    etag: o.etag,
+    httpEtag: o.httpEtag,
+    uploaded: o.uploaded instanceof Date ? o.uploaded.toISOString() : o.uploaded,
+    customMetadata: o.customMetadata ?? {},
+  };
+}
+
+/** JSON for the wire: blobs as base64, R2 objects as metadata; void as null. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) => {
+    if (v instanceof Uint8Array) return encodeBase64(v);
+    if (v instanceof ArrayBuffer) return encodeBase64(new Uint8Array(v));
+    if (isR2Object(v)) return r2Json(v);
+    return v;
+  });
+}

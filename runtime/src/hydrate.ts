@@ -1,0 +1,86 @@
+// Hydration completes objects whose table data is in place: it fetches KV
+// values and R2 object metadata along the include tree, assembles
+// navigations to Worker-served models from this object's fields, and gives
+// dates, blobs and booleans their JavaScript form. All fetches of one
+// object graph run concurrently.
+
+import type { Model, Schema, StoreField, Tree } from "./cidl.js";
+import { normalize } from "./convert.js";
+import { fillKey, keyResolvable } from "./keys.js";
+import { KValue } from "./kvalue.js";
+import { info } from "./schema.js";
+import { defaultTree } from "./select.js";
+
+/** Where the ORM finds its storage: the Worker's bindings and, inside a Durable Object, its storage. */
+export interface Storage {
+  env: Readonly<Record<string, unknown>>;
+  durable?: DurableObjectStorage;
+}
+
+type Obj = Record<string, unknown>;
+
+/**
+ * Hydrates obj, an object of model, along tree (the Default source's tree
+ * when null). With convert, column values are given their JavaScript form
+ * too (objects that did not come from Orm.map).
+ */
+export async function hydrate(schema: Schema, model: Model, obj: Obj, tree: Tree | null, storage: Storage, convert = true): Promise<void> {
+  const pending: Promise<void>[] = [];
+  walk(schema, model, obj, tree ?? defaultTree(schema, model), storage, convert, pending);
+  if (pending.length > 0) await Promise.all(pending);
+}
+
+function walk(schema: Schema, model: Model, obj: Obj, tree: Tree, storage: Storage, convert: boolean, pending: Promise<void>[]) {
+  const m = info(schema).models.get(model.name)!;
+  if (convert) {
+    for (const f of [...model.primary_key, ...model.columns, ...model.route_fields]) {
+      if (f.name in obj) obj[f.name] = normalize(f.type, obj[f.name]);
+    }
+  }
+  for (const [name, below] of Object.entries(tree)) {
+    const store = m.stores.get(name);
+    if (store) {
+      if (keyResolvable(store.key, obj)) pending.push(fetchStore(store, obj, storage));
+      continue;
+    }
+    const nav = m.navigations.get(name);
+    const target = nav && info(schema).models.get(nav.model)?.model;
+    if (!nav || !target) continue;
+    let value = obj[name];
+    if ((value === undefined || value === null) && !nav.many && target.primary_key.length === 0) {
+      // A Worker-served model has no rows: it is this object's fields
+      // under the target's route names.
+      const assembled: Obj = {};
+      nav.remote.forEach((r, i) => (assembled[r] = obj[nav.local[i]!]));
+      obj[name] = value = assembled;
+    }
+    if (Array.isArray(value)) {
+      for (const v of value) walk(schema, target, v as Obj, below, storage, convert, pending);
+    } else if (value && typeof value === "object") {
+      walk(schema, target, value as Obj, below, storage, convert, pending);
+    }
+  }
+}
+
+async function fetchStore(field: StoreField, obj: Obj, storage: Storage): Promise<void> {
+  const key = fillKey(field.key, obj);
+  if (field.durable) {
+    if (!storage.durable) throw new Error(`cloesce: ${field.name} lives in Durable Object storage; hydrate it inside the object`);
+    const v = storage.durable.kv.get(key);
+    obj[field.name] = v === undefined ? null : v;
+    return;
+  }
+  const binding = storage.env[field.binding];
+  if (!binding) throw new Error(`cloesce: binding ${field.binding} is missing from the environment`);
+  if (field.type === "r2object") {
+    obj[field.name] = await (binding as R2Bucket).head(key);
+    return;
+  }
+  const ns = binding as KVNamespace;
+  if (typeof field.type === "object" && "kvobject" in field.type && field.type.kvobject === "stream") {
+    obj[field.name] = new KValue(await ns.get(key, "stream"), null);
+    return;
+  }
+  const { value, metadata } = await ns.getWithMetadata(key, "json");
+  obj[field.name] = new KValue(value, metadata);
+}

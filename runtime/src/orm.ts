@@ -1,0 +1,179 @@
+// The ORM: runs the compiler's queries and the save planner's batches on
+// D1 or a Durable Object's SQLite, maps rows to objects and hydrates them.
+// Generated code wraps these per model (Model.Orm, GeneratedSource).
+
+import type { Model, Schema, Tree } from "./cidl.js";
+import { toBytes } from "./convert.js";
+import { CloesceError, databaseError } from "./errors.js";
+import { hydrate, type Storage } from "./hydrate.js";
+import { fillKey } from "./keys.js";
+import { KValue } from "./kvalue.js";
+import { mapRows, type Row } from "./map.js";
+import { planSave, type Statement } from "./save.js";
+import { defaultTree, select, selectParts } from "./select.js";
+import { modelInfo } from "./schema.js";
+
+export type { Storage } from "./hydrate.js";
+
+/** What generated code passes for a model: the schema and the model in it. */
+export interface ModelMeta {
+  readonly schema: Schema;
+  readonly model: Model;
+}
+
+/** A query for a Durable Object's SQLite storage. */
+export interface SqlStatement {
+  query: string;
+  values?: unknown[];
+}
+
+/** A query: prepared on D1, or for a Durable Object's storage. */
+export type Query = D1PreparedStatement | SqlStatement;
+
+/** An include tree, typed loosely: keys are navigation, KV and R2 field names. */
+export type IncludeTree<_T = unknown> = Tree;
+
+const metas = new WeakMap<Schema, Map<string, ModelMeta>>();
+
+/** Returns the Meta of the model named name, the same object on every call. */
+export function modelMeta(schema: Schema, name: string): ModelMeta {
+  let byName = metas.get(schema);
+  if (!byName) metas.set(schema, (byName = new Map()));
+  let m = byName.get(name);
+  if (!m) byName.set(name, (m = { schema, model: modelInfo(schema, name).model }));
+  return m;
+}
+
+export class Orm {
+  /** The SELECT of meta's model along tree; with from, over that subquery instead of the table. */
+  static select(meta: ModelMeta, from: string | null, tree?: Tree | null): string {
+    return select(meta.schema, meta.model, from, tree ?? null);
+  }
+
+  /** Rebuilds object graphs from the rows of a SELECT made for tree (Orm.select's aliases). */
+  static map<T = Record<string, unknown>>(meta: ModelMeta, result: D1Result | readonly Row[], tree?: Tree | null): T[] {
+    const rows = Array.isArray(result) ? (result as Row[]) : ((result as D1Result).results as Row[]);
+    return mapRows<T>(meta.schema, meta.model, rows, tree);
+  }
+
+  /** Fetches the KV and R2 fields of base along tree and gives its fields their JavaScript form. */
+  static async hydrate<T>(meta: ModelMeta, storage: Storage, base: unknown, tree?: Tree | null): Promise<T> {
+    const obj = (base ?? {}) as Record<string, unknown>;
+    await hydrate(meta.schema, meta.model, obj, tree ?? null, storage);
+    return obj as T;
+  }
+
+  /**
+   * Runs query and returns its first object, hydrated, or null. A model
+   * without a table needs no query: its object is seed, hydrated.
+   */
+  static async get<T>(meta: ModelMeta, storage: Storage, opts: { query?: Query; include?: Tree | null; seed?: Record<string, unknown> }): Promise<T | null> {
+    const tree = opts.include ?? defaultTree(meta.schema, meta.model);
+    let obj: Record<string, unknown>;
+    if (meta.model.primary_key.length === 0) {
+      obj = { ...opts.seed };
+    } else {
+      if (!opts.query) throw new Error(`cloesce: Orm.get of ${meta.model.name} needs a query`);
+      const found = mapRows(meta.schema, meta.model, await run(storage, opts.query), tree)[0];
+      if (!found) return null;
+      obj = Object.assign(found, opts.seed);
+    }
+    await hydrate(meta.schema, meta.model, obj, tree, storage, false);
+    return obj as T;
+  }
+
+  /** Runs query and returns its objects, hydrated. */
+  static async list<T>(meta: ModelMeta, storage: Storage, opts: { query: Query; include?: Tree | null; seed?: Record<string, unknown> }): Promise<T[]> {
+    const tree = opts.include ?? defaultTree(meta.schema, meta.model);
+    const objs = mapRows(meta.schema, meta.model, await run(storage, opts.query), tree);
+    await Promise.all(
+      objs.map((o) => {
+        if (opts.seed) Object.assign(o, opts.seed);
+        return hydrate(meta.schema, meta.model, o, tree, storage, false);
+      }),
+    );
+    return objs as T[];
+  }
+
+  /**
+   * Saves value, a partial object graph, in one atomic batch, then writes
+   * its KV fields and returns it as tree selects it (null if an update
+   * found no row). seed holds Durable Object shard fields.
+   */
+  static async save<T>(meta: ModelMeta, storage: Storage, value: unknown, include?: Tree | null, seed?: Record<string, unknown>): Promise<T | null> {
+    const tree = include ?? defaultTree(meta.schema, meta.model);
+    const input = { ...(value as Record<string, unknown>), ...seed };
+    const plan = planSave(meta.schema, meta.model, input, selectParts(meta.schema, meta.model, null, tree));
+    const results = plan.statements.length > 0 ? await batch(storage, meta.model, plan.statements) : [];
+    let saved: Record<string, unknown>;
+    if (plan.select >= 0) {
+      const found = mapRows(meta.schema, meta.model, results[plan.select]!, tree)[0];
+      if (!found) return null;
+      saved = Object.assign(found, seed);
+    } else {
+      saved = input;
+    }
+    await Promise.all(
+      plan.writes.map((w) => {
+        const fields = w.generated ? { ...w.fields, [w.generated.column]: results[w.generated.statement]![0]?.id } : w.fields;
+        return writeStore(storage, w.field, fillKey(w.field.key, fields), w.value);
+      }),
+    );
+    await hydrate(meta.schema, meta.model, saved, tree, storage, false);
+    return saved as T;
+  }
+}
+
+async function writeStore(storage: Storage, field: { binding: string; durable?: boolean; type: unknown; name: string }, key: string, value: unknown) {
+  if (field.durable) {
+    if (!storage.durable) throw new Error(`cloesce: ${field.name} lives in Durable Object storage; save it inside the object`);
+    storage.durable.kv.put(key, value);
+    return;
+  }
+  const ns = storage.env[field.binding] as KVNamespace | undefined;
+  if (!ns) throw new Error(`cloesce: binding ${field.binding} is missing from the environment`);
+  const kv = value instanceof KValue ? value : new KValue(value, null);
+  const opts = kv.metadata === null || kv.metadata === undefined ? undefined : { metadata: kv.metadata };
+  const isStream = kv.raw instanceof ReadableStream;
+  await ns.put(key, isStream ? (kv.raw as ReadableStream) : JSON.stringify(kv.raw ?? null), opts);
+}
+
+/** Runs one query and returns its rows. */
+async function run(storage: Storage, query: Query): Promise<Row[]> {
+  try {
+    if ("bind" in query) return (await query.all()).results as Row[];
+    if (!storage.durable) throw new Error("cloesce: a SqlStatement runs inside a Durable Object; pass its context");
+    return storage.durable.sql.exec(query.query, ...durableValues(query.values ?? [])).toArray() as Row[];
+  } catch (e) {
+    throw databaseError(e);
+  }
+}
+
+/** Runs statements atomically: one D1 batch, or one storage transaction. */
+async function batch(storage: Storage, model: Model, statements: Statement[]): Promise<Row[][]> {
+  try {
+    if (model.backing?.kind === "durable") {
+      const durable = storage.durable;
+      if (!durable) throw new Error(`cloesce: ${model.name} lives in a Durable Object; save it inside the object`);
+      return durable.transactionSync(() => statements.map((s) => durable.sql.exec(s.sql, ...durableValues(s.params)).toArray() as Row[]));
+    }
+    const db = storage.env[model.backing!.binding] as D1Database | undefined;
+    if (!db) throw new Error(`cloesce: binding ${model.backing!.binding} is missing from the environment`);
+    const results = await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
+    return results.map((r) => (r.results ?? []) as Row[]);
+  } catch (e) {
+    const err = databaseError(e);
+    if (err instanceof CloesceError) throw err;
+    throw e;
+  }
+}
+
+/** Durable Object SQL binds ArrayBuffer for blobs. */
+function durableValues(values: readonly unknown[]): SqlStorageValue[] {
+  return values.map((v) => {
+    if (v instanceof Uint8Array) return toBytes(v).slice().buffer as ArrayBuffer;
+    if (typeof v === "boolean") return v ? 1 : 0;
+    if (v instanceof Date) return v.toISOString();
+    return v as SqlStorageValue;
+  });
+}
