@@ -36,6 +36,7 @@ type Fn = (...args: unknown[]) => unknown;
 export class CloesceApp {
   private readonly registry = new Map<string, Impl>();
   private readonly base: string;
+  private readonly env: Record<string, unknown>;
   private readonly durable?: DurableHost;
   private readonly defaults?: ReadonlyMap<string, { tag: string }>;
 
@@ -43,9 +44,10 @@ export class CloesceApp {
   constructor(
     private readonly schema: Schema,
     workersUrl: string,
-    private readonly env: Record<string, unknown>,
+    env: object,
     options: AppOptions = {},
   ) {
+    this.env = env as Record<string, unknown>;
     this.durable = options.durable;
     this.defaults = options.defaults;
     if (schema.compiler !== VERSION) {
@@ -167,7 +169,7 @@ export class CloesceApp {
     if (method.verb !== "GET" && method.params.length > 0) body = await readJson(request);
     for (const p of method.params) {
       const r =
-        body && p.name in body
+        body && Object.hasOwn(body, p.name)
           ? check(this.schema, p.type, p.validators, body[p.name], p.name)
           : checkQuery(this.schema, p.type, p.validators, url.searchParams.getAll(p.name), p.name);
       if (r.ok) out[p.name] = r.value;

@@ -31,11 +31,12 @@ export interface R2Template<A extends unknown[]> {
   list(options?: Omit<R2ListOptions, "prefix">): Promise<R2Objects>;
 }
 
-export interface DurableHelpers<A extends unknown[], T extends Rpc.DurableObjectBranded | undefined = undefined> {
+/** Helpers of a Durable Object namespace N, addressing instances by shard values A. */
+export interface DurableHelpers<A extends unknown[], N extends { get(id: DurableObjectId): unknown } = DurableObjectNamespace> {
   /** The instance name for these shard values: "Binding/v1/v2". */
   template(...shard: A): string;
   id(...shard: A): DurableObjectId;
-  stub(...shard: A): DurableObjectStub<T>;
+  stub(...shard: A): ReturnType<N["get"]>;
 }
 
 /** A template of a Durable Object's own key-value storage (synchronous, values stored as they are). */
@@ -108,13 +109,13 @@ export function r2Helpers(bucket: R2Bucket, store: Store): Record<string, R2Temp
 }
 
 /** template/id/stub for a Durable Object namespace, addressing instances by shard values. */
-export function durableHelpers(ns: DurableObjectNamespace, durable: Durable): DurableHelpers<Args, undefined> {
+export function durableHelpers(ns: DurableObjectNamespace, durable: Durable): DurableHelpers<Args> {
   const names = durable.shard.map((f) => f.name);
   const template = (...shard: unknown[]) => durableName(durable.name, names, shard);
   return {
     template,
     id: (...shard) => ns.idFromName(template(...shard)),
-    stub: (...shard) => ns.get(ns.idFromName(template(...shard))) as DurableObjectStub<undefined>,
+    stub: (...shard) => ns.get(ns.idFromName(template(...shard))),
   };
 }
 

@@ -5,7 +5,7 @@
 
 import type { Model, Param, Schema, Source, SourceMethod, Tree } from "./cidl.js";
 import { durableHelpers, kvHelpers, r2Helpers } from "./bindings.js";
-import type { Storage } from "./hydrate.js";
+import { binding, type Storage } from "./hydrate.js";
 import { HttpResult } from "./http.js";
 import { Orm, type ModelMeta, type Query } from "./orm.js";
 import type { Row } from "./map.js";
@@ -72,16 +72,14 @@ function shardSeed(model: Model, params: Param[], args: unknown[]): Obj | undefi
 /** Binds a query: a prepared D1 statement, or a statement for Durable Object storage. */
 function query(meta: ModelMeta, sql: string, env: unknown, values: unknown[]): Query {
   if (meta.model.backing?.kind === "durable") return { query: sql, values };
-  const db = (env as Obj | undefined)?.[meta.model.backing!.binding] as D1Database | undefined;
-  if (!db) throw new Error(`cloesce: ${meta.model.name}'s queries need env.${meta.model.backing!.binding}`);
-  return db.prepare(sql).bind(...values);
+  return binding<D1Database>({ env: (env ?? {}) as object }, meta.model.backing!.binding).prepare(sql).bind(...values);
 }
 
 /**
  * The generated data source `name` of a model: its tree and queries, and
  * get/list/save for each method the schema does not leave to the user.
  */
-export function dataSource(meta: ModelMeta, name: string): Obj {
+export function dataSource<T>(meta: ModelMeta, name: string): T {
   const source = meta.model.sources.find((s) => s.name === name);
   if (!source) throw new Error(`cloesce: ${meta.model.name} has no data source ${name}`);
   const sql = meta.model.primary_key.length > 0;
@@ -96,7 +94,7 @@ export function dataSource(meta: ModelMeta, name: string): Obj {
   if (!source.get.stub) out.get = makeGet(meta, source, sql);
   if (source.list && !source.list.stub && sql) out.list = makeList(meta, source);
   if (!source.save.stub) out.save = makeSave(meta, source);
-  return out;
+  return out as T;
 }
 
 function makeGet(meta: ModelMeta, source: Source, sql: boolean) {
@@ -149,13 +147,13 @@ export interface ModelOrm<Self, E> {
 }
 
 /** A model's Orm namespace: its first argument is env, or the Durable Object for models stored in one. */
-export function modelOrm(meta: ModelMeta): Obj {
+export function modelOrm<Self, E>(meta: ModelMeta): ModelOrm<Self, E> {
   return {
-    save: (env: unknown, model: unknown, include?: Tree) => Orm.save(meta, storageOf(meta, env), model, include),
-    get: (env: unknown, opts: { query?: Query; include?: Tree; seed?: Obj } = {}) => Orm.get(meta, storageOf(meta, env), opts),
-    list: (env: unknown, opts: { query: Query; include?: Tree }) => Orm.list(meta, storageOf(meta, env), opts),
-    map: (result: D1Result | Row[], include?: Tree) => Orm.map(meta, result, include),
-    hydrate: (env: unknown, base: unknown, include?: Tree) => Orm.hydrate(meta, storageOf(meta, env), base, include),
+    save: (env, model, include) => Orm.save<Self>(meta, storageOf(meta, env), model, include),
+    get: (env, opts = {}) => Orm.get<Self>(meta, storageOf(meta, env), opts as { query?: Query; include?: Tree; seed?: Obj }),
+    list: (env, opts) => Orm.list<Self>(meta, storageOf(meta, env), opts),
+    map: (result, include) => Orm.map<Self>(meta, result, include),
+    hydrate: (env, base, include) => Orm.hydrate<Self>(meta, storageOf(meta, env), base, include),
   };
 }
 
@@ -170,11 +168,11 @@ function bindAll<T extends Obj>(obj: T): T {
  * generated data sources (the user's source implementations replacing
  * them) and the model's Orm, tagged with the model's name.
  */
-export function implement(tag: string, generated: Obj, user: Obj): Obj & { tag: string } {
+export function implement(tag: string, generated: object, user: object): { tag: string } {
   return bindAll({ ...generated, ...user, tag });
 }
 
 /** A data source implementation: the generated members with the user's stubs, `this` being the whole. */
-export function implementSource(generated: Obj, user: Obj): Obj {
+export function implementSource(generated: object, user: object): object {
   return bindAll({ ...generated, ...user });
 }

@@ -13,8 +13,15 @@ import { defaultTree } from "./select.js";
 
 /** Where the ORM finds its storage: the Worker's bindings and, inside a Durable Object, its storage. */
 export interface Storage {
-  env: Readonly<Record<string, unknown>>;
+  env: object;
   durable?: DurableObjectStorage;
+}
+
+/** The binding named name in storage's env; missing is a configuration error. */
+export function binding<T>(storage: Storage, name: string): T {
+  const b = (storage.env as Record<string, unknown>)[name];
+  if (b === undefined || b === null) throw new Error(`cloesce: binding ${name} is missing from the environment (check the wrangler config)`);
+  return b as T;
 }
 
 type Obj = Record<string, unknown>;
@@ -70,13 +77,11 @@ async function fetchStore(field: StoreField, obj: Obj, storage: Storage): Promis
     obj[field.name] = v === undefined ? null : v;
     return;
   }
-  const binding = storage.env[field.binding];
-  if (!binding) throw new Error(`cloesce: binding ${field.binding} is missing from the environment`);
   if (field.type === "r2object") {
-    obj[field.name] = await (binding as R2Bucket).head(key);
+    obj[field.name] = await binding<R2Bucket>(storage, field.binding).head(key);
     return;
   }
-  const ns = binding as KVNamespace;
+  const ns = binding<KVNamespace>(storage, field.binding);
   if (typeof field.type === "object" && "kvobject" in field.type && field.type.kvobject === "stream") {
     obj[field.name] = new KValue(await ns.get(key, "stream"), null);
     return;

@@ -4,8 +4,8 @@
 
 import type { Model, Schema, Tree } from "./cidl.js";
 import { toBytes } from "./convert.js";
-import { CloesceError, databaseError } from "./errors.js";
-import { hydrate, type Storage } from "./hydrate.js";
+import { databaseError } from "./errors.js";
+import { binding, hydrate, type Storage } from "./hydrate.js";
 import { fillKey } from "./keys.js";
 import { KValue } from "./kvalue.js";
 import { mapRows, type Row } from "./map.js";
@@ -130,8 +130,7 @@ async function writeStore(storage: Storage, field: { binding: string; durable?: 
     storage.durable.kv.put(key, value);
     return;
   }
-  const ns = storage.env[field.binding] as KVNamespace | undefined;
-  if (!ns) throw new Error(`cloesce: binding ${field.binding} is missing from the environment`);
+  const ns = binding<KVNamespace>(storage, field.binding);
   const kv = value instanceof KValue ? value : new KValue(value, null);
   const opts = kv.metadata === null || kv.metadata === undefined ? undefined : { metadata: kv.metadata };
   const isStream = kv.raw instanceof ReadableStream;
@@ -157,14 +156,11 @@ async function batch(storage: Storage, model: Model, statements: Statement[]): P
       if (!durable) throw new Error(`cloesce: ${model.name} lives in a Durable Object; save it inside the object`);
       return durable.transactionSync(() => statements.map((s) => durable.sql.exec(s.sql, ...durableValues(s.params)).toArray() as Row[]));
     }
-    const db = storage.env[model.backing!.binding] as D1Database | undefined;
-    if (!db) throw new Error(`cloesce: binding ${model.backing!.binding} is missing from the environment`);
+    const db = binding<D1Database>(storage, model.backing!.binding);
     const results = await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
     return results.map((r) => (r.results ?? []) as Row[]);
   } catch (e) {
-    const err = databaseError(e);
-    if (err instanceof CloesceError) throw err;
-    throw e;
+    throw databaseError(e);
   }
 }
 

@@ -218,7 +218,13 @@ class Run {
   }
 
   /** Checks the declared fields of an object; unknown keys are dropped. */
-  fields(slots: Slot[], value: unknown, path: string, partial: boolean, depth: number): Record<string, unknown> | typeof INVALID {
+  fields(
+    slots: Slot[],
+    value: unknown,
+    path: string,
+    partial: boolean,
+    depth: number,
+  ): Record<string, unknown> | typeof INVALID {
     if (!isRecord(value)) return this.problem(path, `must be an object, got ${show(value)}`);
     const out: Record<string, unknown> = {};
     for (const s of slots) {
@@ -229,7 +235,13 @@ class Run {
     return out;
   }
 
-  primitive(type: Primitive, validators: Validator[] | undefined, value: unknown, path: string, depth: number): unknown {
+  primitive(
+    type: Primitive,
+    validators: Validator[] | undefined,
+    value: unknown,
+    path: string,
+    depth: number,
+  ): unknown {
     switch (type) {
       case "int":
         if (typeof value !== "number" || !Number.isInteger(value)) {
@@ -267,7 +279,9 @@ class Run {
     if (typeof value === "string") {
       return decodeBase64(value) ?? this.problem(path, `must be padded standard base64, got ${show(value)}`);
     }
-    if (!Array.isArray(value)) return this.problem(path, `must be a base64 string or an array of bytes, got ${show(value)}`);
+    if (!Array.isArray(value)) {
+      return this.problem(path, `must be a base64 string or an array of bytes, got ${show(value)}`);
+    }
     const out = new Uint8Array(value.length);
     let ok = true;
     for (let i = 0; i < value.length; i++) {
