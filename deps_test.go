@@ -31,6 +31,9 @@ var allowed = map[string][]string{
 	"internal/sema":           {"internal/diag", "internal/suggest", "internal/syntax/token", "internal/syntax/ast", "internal/idl", "internal/sqlgen", "internal/version"},
 	"internal/idl":            nil,
 	"internal/sqlgen":         {"internal/idl"},
+	"internal/gen/backend":    {"internal/idl"},
+	"internal/gen/client":     {"internal/idl"},
+	"internal/gen/gentest":    {"internal/diag", "internal/idl", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/parser"},
 	"internal/cli":            {"*"},
 }
 

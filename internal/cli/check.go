@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/gen/backend"
+	"github.com/cloesce-go/cloesce/internal/gen/client"
 	"github.com/cloesce-go/cloesce/internal/idl"
 	"github.com/cloesce-go/cloesce/internal/sema"
 )
@@ -19,14 +21,15 @@ func runCheck(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
 	return err
 }
 
-// runCompile analyses the schema and writes its interface description,
-// cidl.json, to the output directory.
+// runCompile analyses the schema and writes the generated files to the
+// output directory: the interface description (cidl.json), the backend
+// surface (backend.ts, which imports cidl.json) and the client (client.ts).
 func runCompile(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
 	proj, schema, err := e.analyze(args)
 	if err != nil {
 		return err
 	}
-	data, err := idl.Encode(schema)
+	cidl, err := idl.Encode(schema)
 	if err != nil {
 		return err
 	}
@@ -34,12 +37,21 @@ func runCompile(_ context.Context, e *env, _ *flag.FlagSet, args []string) error
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	path := filepath.Join(out, "cidl.json")
-	if err := writeFileAtomic(path, data); err != nil {
-		return err
+	files := []struct {
+		name string
+		data []byte
+	}{
+		{"cidl.json", cidl},
+		{"backend.ts", backend.Generate(schema, proj.cfg.WorkersURL)},
+		{"client.ts", client.Generate(schema, proj.cfg.WorkersURL)},
+	}
+	for _, f := range files {
+		if err := writeFileAtomic(filepath.Join(out, f.name), f.data); err != nil {
+			return err
+		}
 	}
 	if e.format != diag.JSON { // keep stdout pure JSON for tools
-		fmt.Fprintf(e.stdio.Out, "wrote %s (%d models)\n", path, len(schema.Models))
+		fmt.Fprintf(e.stdio.Out, "wrote %s, backend.ts and client.ts in %s (%d models)\n", files[0].name, out, len(schema.Models))
 	}
 	return nil
 }
