@@ -1,0 +1,55 @@
+// Builds the fixture application the way a user would: the Go compiler
+// compiles the schema, esbuild bundles the worker with the runtime (as
+// wrangler does), and Miniflare serves it on real local D1, KV, R2 and a
+// SQLite-backed Durable Object.
+
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+
+const runtime = resolve(__dirname, "../..");
+const repo = resolve(runtime, "..");
+
+/** Compiles and bundles the fixture named name; returns its directory and the bundled worker. */
+export async function buildFixture(name: string): Promise<{ dir: string; script: string }> {
+  const dir = mkdtempSync(join(tmpdir(), `cloesce-${name}-`));
+  cpSync(join(runtime, "test", "fixtures", name), dir, { recursive: true, filter: (p) => !p.includes(".cloesce") });
+  const bin = join(dir, "cloesce");
+  execFileSync("go", ["build", "-o", bin, "./cmd/cloesce"], { cwd: repo, stdio: "pipe" });
+  execFileSync(bin, ["compile", dir], { stdio: "pipe" });
+  const out = await build({
+    entryPoints: [join(dir, "main.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    write: false,
+    external: ["cloudflare:workers"],
+    alias: { cloesce: join(runtime, "src", "index.ts") },
+    logLevel: "silent",
+  });
+  return { dir, script: out.outputFiles[0]!.text };
+}
+
+/** Serves the fixture "app" with its bindings and its D1 tables created. */
+export async function startApp(): Promise<Miniflare> {
+  const { dir, script } = await buildFixture("app");
+  const mf = new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: "2026-04-01",
+    d1Databases: ["db"],
+    kvNamespaces: ["Store"],
+    r2Buckets: ["Bucket"],
+    durableObjects: { Counter: { className: "Counter", useSQLite: true } },
+    bindings: { GREETING: "Hello" },
+  });
+  const db = await mf.getD1Database("db");
+  for (const stmt of readFileSync(join(dir, "tables.sql"), "utf8").split(";").map((s) => s.trim()).filter(Boolean)) {
+    await db.prepare(stmt).run();
+  }
+  return mf;
+}
