@@ -4,18 +4,35 @@ GO       ?= go
 BIN      := bin/cloesce
 FUZZTIME ?= 20s
 
-.PHONY: all build test vet fmtcheck fuzz run clean
+NPM_STAMP := node_modules/.cloesce-installed
+export WRANGLER_SEND_METRICS := false
+
+.PHONY: all build test vet fmtcheck fuzz run clean runtime
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/cloesce
 
-# The whole test suite: formatting and vet, every Go test (goldens, the
-# fuzz seeds), and a short fuzzing run of the parser and formatter.
-test: fmtcheck vet
+# The npm side (runtime, wrangler, typescript, vitest), pinned by
+# package-lock.json; reinstalled when the lock file changes. (npm install,
+# not npm ci: npm 11 here writes lock files that npm ci calls out of sync.)
+$(NPM_STAMP): package-lock.json
+	npm install --no-audit --no-fund
+	touch $@
+
+# The runtime package: type-checked and built to runtime/dist.
+runtime: $(NPM_STAMP)
+	npm run --silent typecheck -w runtime
+	npm run --silent build -w runtime
+
+# The whole test suite: formatting and vet, every Go test (goldens, tsc
+# checks of generated code, the fuzz seeds), a short fuzzing run of the
+# parser and formatter, and the runtime's vitest suite on Miniflare.
+test: fmtcheck vet runtime
 	$(GO) test ./...
 	$(GO) test ./internal/syntax/format -run '^$$' -fuzz FuzzParseFormat -fuzztime $(FUZZTIME)
+	npm test -w runtime
 
 vet:
 	$(GO) vet ./...
@@ -41,4 +58,4 @@ run: build
 	  echo "formatted $$(ls $$dir | wc -l) schema files in $$dir"
 
 clean:
-	rm -rf bin
+	rm -rf bin runtime/dist $(NPM_STAMP)

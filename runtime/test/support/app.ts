@@ -4,7 +4,7 @@
 // SQLite-backed Durable Object.
 
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
@@ -20,6 +20,7 @@ export async function buildFixture(name: string): Promise<{ dir: string; script:
   const bin = join(dir, "cloesce");
   execFileSync("go", ["build", "-o", bin, "./cmd/cloesce"], { cwd: repo, stdio: "pipe" });
   execFileSync(bin, ["compile", dir], { stdio: "pipe" });
+  typecheck(dir);
   const out = await build({
     entryPoints: [join(dir, "main.ts")],
     bundle: true,
@@ -32,6 +33,34 @@ export async function buildFixture(name: string): Promise<{ dir: string; script:
     logLevel: "silent",
   });
   return { dir, script: out.outputFiles[0]!.text };
+}
+
+/** Type-checks the fixture's code and its generated files as a user's project would, under tsc --strict. */
+function typecheck(dir: string) {
+  const config = {
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: "ES2022",
+      module: "ES2022",
+      moduleResolution: "bundler",
+      resolveJsonModule: true,
+      skipLibCheck: true,
+      noUnusedLocals: true,
+      lib: ["ES2022"],
+      types: [join(repo, "node_modules", "@cloudflare", "workers-types")],
+      baseUrl: ".",
+      paths: { cloesce: [join(runtime, "src", "index.ts")] },
+    },
+    include: ["*.ts", ".cloesce/*.ts"],
+  };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
+  try {
+    execFileSync(join(repo, "node_modules", ".bin", "tsc"), ["-p", dir], { stdio: "pipe" });
+  } catch (e) {
+    const out = e as { stdout?: Buffer };
+    throw new Error(`the fixture does not type-check:\n${out.stdout?.toString() ?? e}`);
+  }
 }
 
 /** Serves the fixture "app" with its bindings and its D1 tables created. */
