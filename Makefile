@@ -7,7 +7,7 @@ FUZZTIME ?= 20s
 NPM_STAMP := node_modules/.cloesce-installed
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: all build test vet fmtcheck fuzz run clean runtime
+.PHONY: all build test vet fmtcheck fuzz run clean runtime size
 
 all: build
 
@@ -59,3 +59,7 @@ run: build
 
 clean:
 	rm -rf bin runtime/dist $(NPM_STAMP)
+
+# What the runtime adds to a deployed worker (wrangler deploy --dry-run).
+size: build $(NPM_STAMP)
+	node runtime/scripts/size.mjs
