@@ -1,0 +1,122 @@
+// Unit tests of the ORM's pure parts against the compiler's own output:
+// the golden CIDLs of both samples and the comprehensive schema.
+
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Schema } from "../src/cidl.js";
+import { mapRows } from "../src/map.js";
+import { MAX_PARAMS, planSave } from "../src/save.js";
+import { select, selectParts } from "../src/select.js";
+
+const golden = (name: string): Schema =>
+  JSON.parse(readFileSync(resolve(__dirname, `../../internal/sema/testdata/cidl/${name}.json`), "utf8")) as Schema;
+const schemas = ["weather", "reddit", "comprehensive"].map((n) => [n, golden(n)] as const);
+
+describe("select", () => {
+  it.each(schemas)("%s: Orm.select reproduces every source's select_query", (_, schema) => {
+    let checked = 0;
+    for (const model of schema.models) {
+      if (model.primary_key.length === 0) continue;
+      for (const source of model.sources) {
+        expect(select(schema, model, null, source.tree)).toBe(source.select_query);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it("selects over a custom FROM", () => {
+    const schema = golden("weather");
+    const report = schema.models.find((m) => m.name === "WeatherReport")!;
+    expect(select(schema, report, "SELECT * FROM \"WeatherReport\" WHERE id > 3", {})).toBe(
+      'SELECT\n    "WeatherReport"."id" AS "id",\n    "WeatherReport"."title" AS "title",\n    "WeatherReport"."description" AS "description"\nFROM (SELECT * FROM "WeatherReport" WHERE id > 3) AS "WeatherReport"',
+    );
+  });
+});
+
+describe("map", () => {
+  const schema = golden("weather");
+  const report = schema.models.find((m) => m.name === "WeatherReport")!;
+  const weather = schema.models.find((m) => m.name === "Weather")!;
+  const tree = { weatherEntries: {} };
+  const row = (id: number, entry: number | null) => ({
+    id,
+    title: `t${id}`,
+    description: "d",
+    "weatherEntries.id": entry,
+    "weatherEntries.weatherReportId": entry === null ? null : id,
+    "weatherEntries.dateTime": entry === null ? null : "2026-01-01T00:00:00.000Z",
+    "weatherEntries.location": entry === null ? null : "here",
+    "weatherEntries.temperature": entry,
+    "weatherEntries.condition": entry === null ? null : "sun",
+  });
+
+  it("groups joined rows by key, keeping row order and dropping duplicate children", () => {
+    const out = mapRows<any>(schema, report, [row(1, 10), row(1, 11), row(2, null), row(1, 10)], tree);
+    expect(out.map((r) => r.id)).toEqual([1, 2]);
+    expect(out[0].weatherEntries.map((e: any) => e.id)).toEqual([10, 11]);
+    expect(out[1].weatherEntries).toEqual([]);
+    expect(out[0].weatherEntries[0].dateTime).toEqual(new Date("2026-01-01T00:00:00.000Z"));
+  });
+
+  it("leaves a one-to-one navigation absent when its row is missing", () => {
+    const rows = [{ id: 5, weatherReportId: 1, dateTime: "2026-01-01T00:00:00.000Z", location: "x", temperature: 3, condition: "c", "weatherReport.id": null }];
+    const out = mapRows<any>(schema, weather, rows, { weatherReport: {} });
+    expect(out).toHaveLength(1);
+    expect(out[0]).not.toHaveProperty("weatherReport");
+  });
+
+  it("skips rows without a key", () => {
+    expect(mapRows(schema, report, [{ id: null, title: "x" }], {})).toEqual([]);
+  });
+});
+
+describe("planSave", () => {
+  const schema = golden("weather");
+  const report = schema.models.find((m) => m.name === "WeatherReport")!;
+  const root = selectParts(schema, report, null, { weatherEntries: {} });
+
+  it("inserts a new graph parents first, linking children through the generated key", () => {
+    const entry = { dateTime: "2026-01-01T00:00:00.000Z", location: "x", temperature: 1, condition: "c" };
+    const plan = planSave(schema, report, { title: "t", description: "d", weatherEntries: [entry, entry] }, root);
+    const sql = plan.statements.map((s) => s.sql);
+    expect(sql[0]).toMatch(/^CREATE TABLE IF NOT EXISTS "_cloesce_keys"/);
+    expect(sql[1]).toBe('INSERT INTO "WeatherReport" ("title", "description") VALUES (?1, ?2)');
+    expect(sql[2]).toMatch(/INSERT OR REPLACE INTO "_cloesce_keys"/);
+    expect(sql[3]).toContain('(SELECT "id" FROM "_cloesce_keys" WHERE "path" = ?1)');
+    expect(plan.statements[3]!.params[0]).toBe("WeatherReport");
+    expect(sql[sql.length - 1]).toBe('DELETE FROM "_cloesce_keys"');
+    expect(plan.select).toBe(sql.length - 2);
+  });
+
+  it("updates only the given columns when a required one is missing", () => {
+    const plan = planSave(schema, report, { id: 4, title: "new" }, root);
+    expect(plan.statements[0]!.sql).toBe('UPDATE "WeatherReport" SET "title" = ?1 WHERE "id" = ?2');
+    expect(plan.statements[0]!.params).toEqual(["new", 4]);
+  });
+
+  it("upserts when every column is given", () => {
+    const plan = planSave(schema, report, { id: 4, title: "a", description: "b" }, root);
+    expect(plan.statements[0]!.sql).toBe(
+      'INSERT INTO "WeatherReport" ("id", "title", "description") VALUES (?1, ?2, ?3)\nON CONFLICT ("id") DO UPDATE SET "title" = excluded."title", "description" = excluded."description"',
+    );
+  });
+
+  it("refuses a new object without its required columns", () => {
+    expect(() => planSave(schema, report, { title: "only" }, root)).toThrow(/needs description/);
+  });
+
+  it("inlines values past D1's limit of 100 bound parameters", () => {
+    const wide = structuredClone(report);
+    wide.navigations = [];
+    wide.columns = Array.from({ length: 120 }, (_, i) => ({ name: `c${i}`, type: "string" as const }));
+    const value: Record<string, unknown> = { id: 1 };
+    wide.columns.forEach((c, i) => (value[c.name] = i === 119 ? "it's" : `v${i}`));
+    const plan = planSave({ ...schema, models: [wide] }, wide, value, selectParts({ ...schema, models: [wide] }, wide, null, {}));
+    const insert = plan.statements[0]!;
+    expect(insert.params).toHaveLength(MAX_PARAMS);
+    expect(insert.sql).toContain("'v100'");
+    expect(insert.sql).toContain("'it''s'");
+  });
+});
