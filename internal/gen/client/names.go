@@ -1,0 +1,48 @@
+package client
+
+// reserved are the words a JavaScript module cannot use as a parameter
+// name: keywords, strict-mode reserved words, and names strict mode
+// forbids binding.
+var reserved = []string{
+	"arguments", "await", "break", "case", "catch", "class", "const", "continue",
+	"debugger", "default", "delete", "do", "else", "enum", "eval", "export",
+	"extends", "false", "finally", "for", "function", "if", "implements",
+	"import", "in", "instanceof", "interface", "let", "new", "null", "package",
+	"private", "protected", "public", "return", "static", "super", "switch",
+	"this", "throw", "true", "try", "typeof", "var", "void", "while", "with",
+	"yield",
+}
+
+// bodyNames are the names a method's signature and body refer to besides
+// its parameters. A parameter with one of these names would shadow it.
+var bodyNames = []string{"fetchImpl", "fetch", "url", "BASE_URL", "String", "JSON",
+	"HttpResult", "KValue", "R2Object", "MediaType"}
+
+// A scope hands out a method's parameter names: the schema's names where
+// possible, with "_" appended until a name is neither reserved, nor
+// shadowing a name the body uses, nor already taken.
+type scope map[string]bool
+
+// newScope returns a scope in which classes (the schema's model and poo
+// names, which method bodies refer to) and every helper name are taken.
+func newScope(classes []string) scope {
+	s := scope{}
+	for _, list := range [][]string{reserved, bodyNames, classes} {
+		for _, name := range list {
+			s[name] = true
+		}
+	}
+	for _, h := range helpers {
+		s[h.name] = true
+	}
+	return s
+}
+
+// fresh returns a free name derived from name and takes it.
+func (s scope) fresh(name string) string {
+	for s[name] {
+		name += "_"
+	}
+	s[name] = true
+	return name
+}
