@@ -33,6 +33,7 @@ var allowed = map[string][]string{
 	"internal/sqlgen":         {"internal/idl"},
 	"internal/gen/backend":    {"internal/idl"},
 	"internal/gen/client":     {"internal/idl"},
+	"internal/gen/wrangler":   {"internal/idl"},
 	"internal/gen/gentest":    {"internal/diag", "internal/idl", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/parser"},
 	"internal/cli":            {"*"},
 }

@@ -3,6 +3,7 @@ module github.com/cloesce-go/cloesce
 go 1.26.8
 
 require (
+	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/tailscale/hujson v0.0.0-20260727124030-b80ff77dac4f
 	golang.org/x/term v0.47.0
 )

@@ -53,7 +53,7 @@ func runCompile(_ context.Context, e *env, _ *flag.FlagSet, args []string) error
 	if e.format != diag.JSON { // keep stdout pure JSON for tools
 		fmt.Fprintf(e.stdio.Out, "wrote %s, backend.ts and client.ts in %s (%d models)\n", files[0].name, out, len(schema.Models))
 	}
-	return nil
+	return e.writeWrangler(proj, schema)
 }
 
 // analyze loads the project named by args and analyses its schema,
