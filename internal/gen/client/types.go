@@ -1,48 +1,15 @@
 package client
 
 import (
-	"strings"
-
+	"github.com/cloesce-go/cloesce/internal/gen/tstype"
 	"github.com/cloesce-go/cloesce/internal/idl"
 )
 
 // tsType spells the client type of t: the type of a parameter, a property
-// or, wrapped in HttpResult, a result.
+// or, wrapped in HttpResult, a result. A stream is a body fetch accepts;
+// stream results are Responses (resultType).
 func tsType(t *idl.Type) string {
-	switch t.Kind {
-	case idl.Void:
-		return "void"
-	case idl.Int, idl.Real:
-		return "number"
-	case idl.String:
-		return "string"
-	case idl.Bool:
-		return "boolean"
-	case idl.Date:
-		return "Date"
-	case idl.Blob:
-		return "Uint8Array"
-	case idl.JSONValue:
-		return "unknown"
-	case idl.Stream:
-		return "Uint8Array | Blob | ArrayBuffer" // a body fetch accepts; results are Responses
-	case idl.R2Object:
-		return "R2Object"
-	case idl.Object:
-		return t.Name
-	case idl.Partial:
-		return "DeepPartial<" + t.Name + ">"
-	case idl.Option:
-		return tsType(t.Elem) + " | null"
-	case idl.KVObject:
-		return "KValue<" + tsType(t.Elem) + ">"
-	}
-	// Array.
-	elem := tsType(t.Elem)
-	if strings.Contains(elem, " | ") {
-		elem = "(" + elem + ")"
-	}
-	return elem + "[]"
+	return tstype.Spell(t, tstype.Names{Object: func(name string) string { return name }, Stream: "Uint8Array | Blob | ArrayBuffer"})
 }
 
 // resultType spells T of the HttpResult<T> a method returns: a stream
