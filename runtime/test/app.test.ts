@@ -192,3 +192,30 @@ describe("Durable Objects", () => {
     expect(list.json).toEqual([saved.json]);
   });
 });
+
+describe("data sources and Worker-served models", () => {
+  it("runs a user-written list over the generated SELECT", async () => {
+    const a = await call("POST", "/User/$save", { model: { name: "Gus", active: true, posts: [{ title: "G", tags: [] }] } });
+    const b = await call("POST", "/User/$save", { model: { name: "Hal", active: true } });
+    const r = await call("GET", "/User/$list_Recent?limit=2");
+    expect(r.status).toBe(200);
+    expect(r.json.map((u: any) => u.id)).toEqual([b.json.id, a.json.id]);
+    expect(r.json[1].posts.map((p: any) => p.title)).toEqual(["G"]);
+    expect(r.json[1]).not.toHaveProperty("prefs");
+  });
+
+  it("saves and gets a model whose only data is in KV, keyed by its route field", async () => {
+    const saved = await call("POST", "/Note/$save", { model: { topic: "tea", text: { raw: "green" } } });
+    expect(saved.status).toBe(200);
+    expect(saved.json).toEqual({ topic: "tea", text: { raw: "green", metadata: null } });
+    const got = await call("GET", "/Note/$get?topic=tea");
+    expect(got.json).toEqual(saved.json);
+  });
+
+  it("refuses key values that would escape their template", async () => {
+    for (const topic of ["a/b", "..", ""]) {
+      const r = await call("GET", `/Note/$get?topic=${encodeURIComponent(topic)}`);
+      expect(r.status, topic).toBe(400);
+    }
+  });
+});

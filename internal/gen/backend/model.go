@@ -223,14 +223,25 @@ func (g *gen) stubSource(m *idl.Model, src *idl.Source) {
 }
 
 // orm writes the model's Orm: env-first wrappers of the runtime's Orm, or
-// object-first for models stored in a Durable Object.
+// object-first for models stored in a Durable Object. The env holds the
+// model's database and, optionally, the bindings the Default tree reaches:
+// a narrower include tree needs fewer, and a missing one the tree does
+// need is a clear error at run time.
 func (g *gen) orm(m *idl.Model) {
 	g.use("modelOrm")
 	env := "{}"
 	if m.Backing != nil && m.Backing.Kind == idl.DurableBacking {
 		env = m.Backing.Binding
 	} else if d := m.Source("Default"); d != nil && len(d.Get.Injected) > 0 {
-		env = strings.TrimPrefix(g.envParam(d.Get.Injected, nil), "env: ")
+		members := make([]string, len(d.Get.Injected))
+		for i, name := range d.Get.Injected {
+			optional := "?"
+			if m.Backing != nil && name == m.Backing.Binding {
+				optional = ""
+			}
+			members[i] = propName(name) + optional + ": Env." + name
+		}
+		env = "{ " + strings.Join(members, "; ") + " }"
 	}
 	g.w.line("")
 	g.w.line("export const Orm = modelOrm<Self, %s>(Meta);", env)

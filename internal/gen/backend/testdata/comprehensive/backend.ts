@@ -165,7 +165,7 @@ export namespace Home {
     export const Default = dataSource<Default>(Meta, "Default");
   }
 
-  export const Orm = modelOrm<Self, { Cache: Env.Cache; Files: Env.Files }>(Meta);
+  export const Orm = modelOrm<Self, { Cache?: Env.Cache; Files?: Env.Files }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
   export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
@@ -229,7 +229,7 @@ export namespace Profile {
     export const Default = dataSource<Default>(Meta, "Default");
   }
 
-  export const Orm = modelOrm<Self, { Cache: Env.Cache; Files: Env.Files }>(Meta);
+  export const Orm = modelOrm<Self, { Cache?: Env.Cache; Files?: Env.Files }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
   export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
@@ -273,7 +273,7 @@ export namespace Settings {
     export const Default = dataSource<Default>(Meta, "Default");
   }
 
-  export const Orm = modelOrm<Self, { Cache: Env.Cache }>(Meta);
+  export const Orm = modelOrm<Self, { Cache?: Env.Cache }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
   export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
@@ -389,7 +389,7 @@ export namespace User {
     }
   }
 
-  export const Orm = modelOrm<Self, { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }>(Meta);
+  export const Orm = modelOrm<Self, { Cache?: Env.Cache; Files?: Env.Files; Main: Env.Main }>(Meta);
 
   export interface Sources {
     WithPosts: WithPosts.Impl;

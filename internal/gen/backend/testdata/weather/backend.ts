@@ -124,7 +124,7 @@ export namespace Weather {
     export const R2Only = dataSource<R2Only>(Meta, "R2Only");
   }
 
-  export const Orm = modelOrm<Self, { Bucket: Env.Bucket; db: Env.db }>(Meta);
+  export const Orm = modelOrm<Self, { Bucket?: Env.Bucket; db: Env.db }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
   export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default; R2Only: GeneratedSource.R2Only }>): I & { tag: typeof Tag } {
