@@ -37,6 +37,10 @@ var allowed = map[string][]string{
 	"internal/gen/wrangler":   {"internal/idl"},
 	"internal/gen/gentest":    {"internal/diag", "internal/idl", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/parser"},
 	"internal/cli":            {"*"},
+
+	// The migrations engine, and the scenarios its tests share with e2e.
+	"internal/migrate":             {"internal/idl"},
+	"internal/migrate/migratetest": {"internal/diag", "internal/idl", "internal/migrate", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/parser"},
 }
 
 func TestPackageLayering(t *testing.T) {

@@ -51,6 +51,9 @@ type env struct {
 	cwd    string
 	envArg string // --env: the environment whose config to use
 	format diag.Format
+	// interactive makes migrate ask its questions on stdin even when it is
+	// not a terminal, for tests.
+	interactive bool
 }
 
 type command struct {
@@ -65,6 +68,7 @@ func commands() []*command {
 	return []*command{
 		{name: "compile", args: "[dir]", short: "check the schema and write cidl.json to the output directory", run: runCompile},
 		{name: "check", args: "[dir]", short: "parse and check the schema, printing diagnostics", run: runCheck},
+		{name: "migrate", args: "(--binding name | --all) [flags] <name>", short: "write the next migration of a database from the schema's changes", run: runMigrate, flags: migrateFlags},
 		{name: "fmt", args: "[--check] [paths...]", short: "format schema files in place, or check that they are", run: runFmt, flags: fmtFlags},
 		{name: "version", short: "print the compiler version", run: runVersion},
 		{name: "help", args: "[command]", short: "show help for a command", run: runHelp},
