@@ -4,7 +4,7 @@
 // SQLite-backed Durable Object.
 
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
@@ -20,6 +20,11 @@ export async function buildFixture(name: string): Promise<{ dir: string; script:
   const bin = join(dir, "cloesce");
   execFileSync("go", ["build", "-o", bin, "./cmd/cloesce"], { cwd: repo, stdio: "pipe" });
   execFileSync(bin, ["compile", dir], { stdio: "pipe" });
+  // The fixture's committed migrations must match its schema, as a user's would.
+  const migrate = execFileSync(bin, ["migrate", "--all", "--dry-run", "--dir", dir, "check"], { encoding: "utf8" });
+  if (!/no changes/.test(migrate) || /create|alter|drop/.test(migrate)) {
+    throw new Error(`the fixture's migrations are out of date; run cloesce migrate --all in it:\n${migrate}`);
+  }
   typecheck(dir);
   const out = await build({
     entryPoints: [join(dir, "main.ts")],
@@ -52,7 +57,7 @@ function typecheck(dir: string) {
       baseUrl: ".",
       paths: { cloesce: [join(runtime, "src", "index.ts")] },
     },
-    include: ["*.ts", ".cloesce/*.ts"],
+    include: ["*.ts", ".cloesce/*.ts", "migrations/**/*.ts"],
   };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
   try {
@@ -63,7 +68,18 @@ function typecheck(dir: string) {
   }
 }
 
-/** Serves the fixture "app" with its bindings and its D1 tables created. */
+/** The statements of a migration file written by cloesce migrate (comments dropped). */
+function statements(sql: string): string[] {
+  return sql
+    .split("\n")
+    .filter((l) => !l.startsWith("--"))
+    .join("\n")
+    .split(/;\s*\n/)
+    .map((s) => s.trim().replace(/;$/, ""))
+    .filter(Boolean);
+}
+
+/** Serves the fixture "app" with its bindings and its D1 migrations applied. */
 export async function startApp(): Promise<Miniflare> {
   const { dir, script } = await buildFixture("app");
   const mf = new Miniflare({
@@ -77,8 +93,9 @@ export async function startApp(): Promise<Miniflare> {
     bindings: { GREETING: "Hello" },
   });
   const db = await mf.getD1Database("db");
-  for (const stmt of readFileSync(join(dir, "tables.sql"), "utf8").split(";").map((s) => s.trim()).filter(Boolean)) {
-    await db.prepare(stmt).run();
+  const migrations = join(dir, "migrations", "db");
+  for (const file of readdirSync(migrations).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const stmt of statements(readFileSync(join(migrations, file), "utf8"))) await db.prepare(stmt).run();
   }
   return mf;
 }
