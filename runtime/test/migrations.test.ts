@@ -6,9 +6,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { bundle } from "./support/app.js";
 
 const runtime = resolve(__dirname, "..");
 const scenario = resolve(runtime, "../internal/migrate/testdata/scenarios/17_durable_object.txtar");
@@ -83,18 +83,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "cloesce-migrations-"));
   for (const n of generated) writeFileSync(join(dir, n), entries.get(n)!);
   writeFileSync(join(dir, "worker.js"), worker);
-  const out = await build({
-    entryPoints: [join(dir, "worker.js")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    write: false,
-    external: ["cloudflare:workers"],
-    alias: { cloesce: join(runtime, "src", "migrations.ts") },
-    logLevel: "silent",
-  });
-  script = out.outputFiles[0]!.text;
+  script = await bundle(join(dir, "worker.js"), join(runtime, "src", "migrations.ts"));
 }, 60_000);
 
 /** Starts (or restarts) workerd, keeping Durable Object storage in persist. */

@@ -26,18 +26,26 @@ export async function buildFixture(name: string): Promise<{ dir: string; script:
     throw new Error(`the fixture's migrations are out of date; run cloesce migrate --all in it:\n${migrate}`);
   }
   typecheck(dir);
+  return { dir, script: await bundle(join(dir, "main.ts")) };
+}
+
+/**
+ * Bundles a worker as wrangler would, with "cloesce" resolved to the
+ * runtime's sources (or to one module of them).
+ */
+export async function bundle(entry: string, cloesce = join(runtime, "src", "index.ts")): Promise<string> {
   const out = await build({
-    entryPoints: [join(dir, "main.ts")],
+    entryPoints: [entry],
     bundle: true,
     format: "esm",
     platform: "neutral",
     target: "es2022",
     write: false,
     external: ["cloudflare:workers"],
-    alias: { cloesce: join(runtime, "src", "index.ts") },
+    alias: { cloesce },
     logLevel: "silent",
   });
-  return { dir, script: out.outputFiles[0]!.text };
+  return out.outputFiles[0]!.text;
 }
 
 /** Type-checks the fixture's code and its generated files as a user's project would, under tsc --strict. */
