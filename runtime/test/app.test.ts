@@ -219,3 +219,14 @@ describe("data sources and Worker-served models", () => {
     }
   });
 });
+
+describe("Durable Object storage fields", () => {
+  it("saves and hydrates a field kept in the object's own key-value storage", async () => {
+    const saved = await call("POST", "/Board/$save", { name: "zeta", model: { total: 41 } });
+    expect(saved.status).toBe(200);
+    expect(saved.json).toEqual({ name: "zeta", total: 41 });
+    expect((await call("POST", "/Tally/bump", { name: "zeta", by: 1 })).json).toBe(42);
+    expect((await call("GET", "/Board/$get?name=zeta")).json).toEqual({ name: "zeta", total: 42 });
+    expect((await call("GET", "/Board/$get?name=eta")).json).toEqual({ name: "eta", total: null });
+  });
+});
