@@ -28,11 +28,14 @@ runtime: $(NPM_STAMP)
 
 # The whole test suite: formatting and vet, every Go test (goldens, tsc
 # checks of generated code, the fuzz seeds), a short fuzzing run of the
-# parser and formatter, and the runtime's vitest suite on Miniflare.
+# parser and formatter, the runtime's vitest suite on Miniflare, and the
+# end-to-end suite: every e2e fixture and example compiled, migrated and
+# served by wrangler dev, driven over HTTP through its generated client.
 test: fmtcheck vet runtime
 	$(GO) test ./...
 	$(GO) test ./internal/syntax/format -run '^$$' -fuzz FuzzParseFormat -fuzztime $(FUZZTIME)
 	npm test -w runtime
+	npm test -w e2e
 
 vet:
 	$(GO) vet ./...
