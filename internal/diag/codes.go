@@ -78,4 +78,5 @@ const (
 	APIReturn         Code = "E0238" // a stream result wrapped in another type
 	APIParam          Code = "E0239" // a parameter the method's verb or media cannot carry
 	DurableConflict   Code = "E0240" // two Durable Object contexts for one method
+	GeneratedName     Code = "E0241" // a name the generated TypeScript already uses
 )

@@ -29,12 +29,39 @@ func (c *checker) apis() {
 		}
 		for _, m := range a.Methods {
 			fresh := methods[name].add(m.Name, "method")
+			c.methodName(mi, m.Name)
 			c.tags(m.Tags, "an api method", injectTag)
 			method := c.method(mi, m)
 			if fresh && mi != nil && mi.built != nil && method != nil {
 				mi.built.APIs = append(mi.built.APIs, method)
 			}
 		}
+	}
+}
+
+// methodName reports a method name the model's generated code already
+// uses: one of its members, fields or data sources.
+func (c *checker) methodName(mi *modelInfo, id *ast.Ident) {
+	if c.reserved(id, ReservedModelMembers, "an API method", "in the model's namespace and client class") || mi == nil {
+		return
+	}
+	taken := func(what string) *diag.Diagnostic {
+		return c.diags.Errorf(diag.GeneratedName, id.Span(), "API method '%s' has the name of a %s of '%s'", id.Name, what, mi.decl.Name.Name).
+			Labelled("a method and a %s share one namespace in the generated code", what).
+			Helpf("rename the method")
+	}
+	if e, ok := mi.names.names[id.Name]; ok {
+		taken(e.what).Also(e.id.Span(), "the %s '%s' is declared here", e.what, id.Name)
+		return
+	}
+	for _, s := range c.srcs {
+		if s.Model.Name == mi.decl.Name.Name && s.Name.Name == id.Name {
+			taken("data source").Also(s.Name.Span(), "the data source '%s' is declared here", id.Name)
+			return
+		}
+	}
+	if id.Name == DefaultSource {
+		taken("data source")
 	}
 }
 

@@ -94,6 +94,7 @@ func (c *checker) store(d *ast.StoreDecl) *store {
 	var keys []*ast.Template // of the templates kept, for overlap labels
 	for _, tm := range d.Templates {
 		fresh := names.add(tm.Name, "template")
+		c.reserved(tm.Name, ReservedTemplates[d.Kind], "a template of "+what, templateNeighbours[d.Kind])
 		c.tags(tm.Tags, "a template", validatorTag)
 		t := c.template(d.Kind, tm)
 		if !fresh || t == nil {

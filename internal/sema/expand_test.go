@@ -170,3 +170,37 @@ model C for Db { primary { id: int } foreign A::id optional { a } }
 		}
 	}
 }
+
+// TestUniqueGroups checks that a unique group keeps its primary-key
+// columns (dropping them would make it stricter) unless it holds the whole
+// key, which makes it redundant.
+func TestUniqueGroups(t *testing.T) {
+	s := analyze(t, `
+d1 { Db }
+model Single for Db {
+    primary { id: int }
+    column { a: string  b: string }
+    unique (a, id)
+    unique (a, b)
+}
+model Pair for Db {
+    primary { x: int  y: int }
+    column { c: string }
+    unique (x, c)
+    unique (y, x, c)
+}
+`)
+	got := map[string][][]string{}
+	for _, m := range s.Models {
+		got[m.Name] = m.Uniques
+	}
+	want := map[string][][]string{
+		"Single": {{"a", "b"}},
+		"Pair":   {{"x", "c"}},
+	}
+	for name, groups := range want {
+		if !slices.EqualFunc(got[name], groups, slices.Equal) {
+			t.Errorf("%s uniques = %q, want %q", name, got[name], groups)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 type modelInfo struct {
 	decl    *ast.ModelDecl
 	fields  map[string]*member // every field the model declares, by name
+	names   *scope             // the same names, with where and as what they were declared
 	primary []*ast.Ident       // primary-key names, foreign keys included, as declared
 	table   bool               // it has column, foreign, primary or unique items
 	routes  []*ast.Field       // fields of its route blocks
@@ -52,9 +53,9 @@ func (m *member) isValue() bool { return m.kind <= foreignMember }
 // misplaced tags.
 func (c *checker) collect(d *ast.ModelDecl) *modelInfo {
 	mi := &modelInfo{decl: d, fields: map[string]*member{}, ir: map[string]*idl.Field{}}
-	scope := newScope(c.diags, "model '"+d.Name.Name+"'")
+	mi.names = newScope(c.diags, "model '"+d.Name.Name+"'")
 	add := func(id *ast.Ident, what string, m *member) {
-		if scope.add(id, what) {
+		if mi.names.add(id, what) {
 			mi.fields[id.Name] = m
 		}
 	}

@@ -378,22 +378,21 @@ func sameNames(a, b []*ast.Ident) bool {
 	return slices.Equal(identNames(a), identNames(b))
 }
 
-// unique records a unique group. Primary-key columns are unique already
-// and are left out.
+// unique records a unique group. A group holding the whole primary key
+// is unique already and is left out; any other group is kept as written,
+// primary-key columns included (dropping them would make it stricter).
 func (c *checker) unique(mi *modelInfo, m *idl.Model, u *ast.UniqueDecl) {
 	var group []string
 	for _, n := range u.Fields.Names {
-		if slices.ContainsFunc(mi.primary, func(id *ast.Ident) bool { return id.Name == n.Name }) {
-			continue
-		}
 		f := mi.fields[n.Name]
-		if f == nil || f.kind != columnMember && f.kind != foreignMember {
+		if f == nil || f.kind != columnMember && f.kind != foreignMember && f.kind != primaryMember {
 			c.unresolved(n, "column of '"+m.Name+"'", c.columnNames(mi))
 			return
 		}
 		group = append(group, n.Name)
 	}
-	if len(group) > 0 {
+	holdsKey := len(mi.primary) > 0 && !slices.ContainsFunc(mi.primary, func(id *ast.Ident) bool { return !slices.Contains(group, id.Name) })
+	if len(group) > 0 && !holdsKey {
 		m.Uniques = append(m.Uniques, group)
 	}
 }

@@ -84,32 +84,40 @@ type checker struct {
 func (c *checker) declare(d ast.Decl) {
 	switch d := d.(type) {
 	case *ast.ModelDecl:
-		if c.globals.add(d.Name, "model") {
+		if c.global(d.Name, "model") {
 			c.models[d.Name.Name] = d
 		}
 	case *ast.PooDecl:
-		if c.globals.add(d.Name, "plain old object") {
+		if c.global(d.Name, "plain old object") {
 			c.poos[d.Name.Name] = d
 		}
 	case *ast.D1Decl:
 		for _, n := range d.Names {
-			c.globals.add(n, "D1 binding")
+			c.global(n, "D1 binding")
 		}
 	case *ast.StoreDecl:
-		c.globals.add(d.Name, storeWhat[d.Kind])
+		c.global(d.Name, storeWhat[d.Kind])
 	case *ast.VarsDecl:
 		for _, f := range d.Fields {
-			c.globals.add(f.Name, "variable")
+			c.global(f.Name, "variable")
 		}
 	case *ast.InjectDecl:
 		for _, n := range d.Names {
-			c.globals.add(n, "injectable")
+			c.global(n, "injectable")
 		}
 	case *ast.APIDecl:
 		c.apiDecls = append(c.apiDecls, d)
 	case *ast.SourceDecl:
 		c.srcs = append(c.srcs, d)
 	}
+}
+
+// global declares a global name as a what, reporting duplicates and names
+// the generated code takes; it reports whether the name was new.
+func (c *checker) global(id *ast.Ident, what string) bool {
+	fresh := c.globals.add(id, what)
+	c.reserved(id, ReservedGlobals, "a "+what, "at the top level of backend.ts or client.ts, or as a global they refer to")
+	return fresh
 }
 
 var storeWhat = map[ast.StoreKind]string{ast.KV: "KV namespace", ast.R2: "R2 bucket", ast.Durable: "Durable Object"}

@@ -24,6 +24,7 @@ func (c *checker) sources() {
 			names[model] = newScope(c.diags, "the data sources of '"+model+"'")
 		}
 		fresh := names[model].add(s.Name, "data source")
+		c.reserved(s.Name, ReservedModelMembers, "a data source", "in the model's namespace and client class")
 		src := c.source(s)
 		if mi := c.infos[model]; fresh && src != nil && mi.built != nil {
 			mi.built.Sources = append(mi.built.Sources, src)

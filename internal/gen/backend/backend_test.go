@@ -23,6 +23,7 @@ func TestGenerate(t *testing.T) {
 				t.Error("two runs give different output")
 			}
 			golden.File(t, filepath.Join("testdata", sc.Name, "backend.ts"), got)
+			gentest.CheckReservedGlobals(t, got, s)
 		})
 	}
 }

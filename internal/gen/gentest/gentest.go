@@ -7,6 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -95,4 +98,50 @@ func Run(t testing.TB, dir, name string, args ...string) []byte {
 		t.Fatalf("%s %v: %v\n%s", filepath.Base(name), args, err, out)
 	}
 	return out
+}
+
+// topLevel matches a declaration at the top level of a generated file.
+var topLevel = regexp.MustCompile(`(?m)^(?:export\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(?:const|let|function|type|interface|class|namespace)\s+([A-Za-z_$][\w$]*)`)
+
+// imported matches the names an import statement binds.
+var imported = regexp.MustCompile(`(?s)import\s+(?:([\w$]+)|\{([^}]*)\})\s+from`)
+
+// CheckReservedGlobals fails t for every name generated code declares or
+// imports at its top level that is neither one of the schema's own global
+// names nor in sema.ReservedGlobals: a schema could take that name and
+// break the file, so sema must refuse it.
+func CheckReservedGlobals(t *testing.T, code []byte, s *idl.Schema) {
+	t.Helper()
+	own := map[string]bool{}
+	for _, p := range s.Poos {
+		own[p.Name] = true
+	}
+	for _, m := range s.Models {
+		own[m.Name] = true
+	}
+	for _, d := range s.Env.Durable {
+		own[d.Name] = true
+	}
+	for _, n := range s.Injects {
+		own[n] = true
+	}
+	var names []string
+	for _, m := range topLevel.FindAllSubmatch(code, -1) {
+		names = append(names, string(m[1]))
+	}
+	for _, m := range imported.FindAllSubmatch(code, -1) {
+		if len(m[1]) > 0 {
+			names = append(names, string(m[1]))
+		}
+		for _, spec := range strings.Split(string(m[2]), ",") {
+			if f := strings.Fields(spec); len(f) > 0 {
+				names = append(names, f[len(f)-1]) // "type X", "X as Y": the local name is last
+			}
+		}
+	}
+	for _, n := range names {
+		if !own[n] && !slices.Contains(sema.ReservedGlobals, n) {
+			t.Errorf("generated code declares %q at the top level, but sema.ReservedGlobals does not reserve it", n)
+		}
+	}
 }
