@@ -30,6 +30,7 @@ func TestGenerate(t *testing.T) {
 				t.Error("two runs give different output")
 			}
 			golden.File(t, filepath.Join("testdata", sc.Name, "client.ts"), got)
+			gentest.CheckReservedGlobals(t, got, s)
 		})
 	}
 }
