@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"internal/suggest":        nil,
 	"internal/version":        nil,
 	"internal/golden":         nil,
+	"internal/scaffold":       nil,
 	"internal/diag":           {"internal/source"},
 	"internal/config":         {"internal/source", "internal/diag", "internal/suggest"},
 	"internal/syntax/token":   nil,

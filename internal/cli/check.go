@@ -25,17 +25,24 @@ func runCheck(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
 // output directory: the interface description (cidl.json), the backend
 // surface (backend.ts, which imports cidl.json) and the client (client.ts).
 func runCompile(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
+	_, _, err := e.compile(args)
+	return err
+}
+
+// compile analyses the project named by args and, when its schema has no
+// errors, writes the generated files and the wrangler config.
+func (e *env) compile(args []string) (*project, *idl.Schema, error) {
 	proj, schema, err := e.analyze(args)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	cidl, err := idl.Encode(schema)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	out := proj.cfg.OutDir()
 	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
+		return nil, nil, err
 	}
 	files := []struct {
 		name string
@@ -47,13 +54,13 @@ func runCompile(_ context.Context, e *env, _ *flag.FlagSet, args []string) error
 	}
 	for _, f := range files {
 		if err := writeFileAtomic(filepath.Join(out, f.name), f.data); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	if e.format != diag.JSON { // keep stdout pure JSON for tools
 		fmt.Fprintf(e.stdio.Out, "wrote %s, backend.ts and client.ts in %s (%d models)\n", files[0].name, out, len(schema.Models))
 	}
-	return e.writeWrangler(proj, schema)
+	return proj, schema, e.writeWrangler(proj, schema)
 }
 
 // analyze loads the project named by args and analyses its schema,

@@ -1,0 +1,258 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cloesce-go/cloesce/internal/gen/gentest"
+)
+
+// newProject runs init in a new temporary directory and returns the
+// project's directory and init's output. When linkModules is set, the
+// repository's node_modules are linked into the project, as npm install
+// would provide them.
+func newProject(t *testing.T, linkModules bool) (string, string) {
+	t.Helper()
+	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	repo := gentest.RepoRoot(t) // before run changes the directory
+	parent := t.TempDir()
+	code, stdout, stderr := run(t, parent, "init", "app")
+	if code != 0 {
+		t.Fatalf("init exited %d:\n%s", code, stderr)
+	}
+	dir := filepath.Join(parent, "app")
+	if linkModules {
+		if _, err := os.Stat(filepath.Join(repo, "runtime", "dist", "index.js")); err != nil {
+			t.Fatal("the runtime is not built: run make runtime")
+		}
+		if err := os.Symlink(filepath.Join(repo, "node_modules"), filepath.Join(dir, "node_modules")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, stdout
+}
+
+// projectFiles lists the files under dir, slash-separated, skipping
+// node_modules.
+func projectFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.Name() == "node_modules" {
+			return err
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(dir, path)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestInitWritesProject(t *testing.T) {
+	dir, stdout := newProject(t, false)
+	want := []string{
+		".cloesce/backend.ts",
+		".cloesce/cidl.json",
+		".cloesce/client.ts",
+		".gitignore",
+		"cloesce.jsonc",
+		"migrations/db/1700000000_initial.json",
+		"migrations/db/1700000000_initial.sql",
+		"package.json",
+		"src/api/main.ts",
+		"src/schema/schema.clo",
+		"src/web/index.html",
+		"test/api.test.ts",
+		"test/tsconfig.json",
+		"tsconfig.json",
+		"wrangler.jsonc",
+	}
+	if got := projectFiles(t, dir); !slices.Equal(got, want) {
+		t.Errorf("init wrote %q, want %q", got, want)
+	}
+	for _, s := range []string{"created app in app", "wrote app/migrations/db/1700000000_initial.sql", "cd app\n", "npm install\n", " dev "} {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("init's output lacks %q:\n%s", s, stdout)
+		}
+	}
+	wranglerConfig, _ := os.ReadFile(filepath.Join(dir, "wrangler.jsonc"))
+	for _, s := range []string{`"main": "src/api/main.ts"`, `"binding": "db"`, `"migrations_dir": "migrations/db"`} {
+		if !strings.Contains(string(wranglerConfig), s) {
+			t.Errorf("wrangler.jsonc lacks %s:\n%s", s, wranglerConfig)
+		}
+	}
+
+	// The project is as cloesce migrate would leave it: nothing to write.
+	code, stdout, stderr := run(t, dir, "migrate", "--all", "--dry-run", "check")
+	if code != 0 || !strings.Contains(stdout, `D1 database "db": no changes`) {
+		t.Errorf("migrate --dry-run exited %d:\n%s%s", code, stdout, stderr)
+	}
+}
+
+func TestInitRefuses(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		setup func(t *testing.T, dir string) // in the directory init runs in
+		arg   string
+		want  string
+	}{
+		{"a file", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "schema.clo"), "")
+		}, ".", "is not empty (it holds schema.clo)"},
+		{"a directory", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "src", "main.ts"), "")
+		}, ".", "is not empty (it holds src)"},
+		{"many files", func(t *testing.T, dir string) {
+			for _, name := range []string{"a", "b", "c", "d"} {
+				writeFile(t, filepath.Join(dir, name), "")
+			}
+		}, ".", "is not empty (it holds a, b, c, ...)"},
+		{"a dotfile it would overwrite", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, ".gitignore"), "dist/\n")
+		}, ".", "is not empty (it holds .gitignore)"},
+		{"a path that is a file", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "taken"), "")
+		}, "taken", "taken is not a directory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tt.setup(t, dir)
+			code, stdout, stderr := run(t, dir, "init", tt.arg)
+			if code != exitUsage || !strings.Contains(stderr, tt.want) {
+				t.Errorf("init exited %d, want %d with %q:\n%s%s", code, exitUsage, tt.want, stdout, stderr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
+				t.Error("init wrote files after refusing")
+			}
+		})
+	}
+	for _, args := range [][]string{{"init", "a", "b"}, {"--env", "staging", "init"}} {
+		if code, _, _ := run(t, t.TempDir(), args...); code != exitUsage {
+			t.Errorf("%q exited %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestInitAcceptsDotfiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, ".git", "objects"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, ".editorconfig"), "root = true\n")
+	if code, _, stderr := run(t, dir, "init"); code != 0 {
+		t.Fatalf("init in a directory with only dotfiles exited %d:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "src", "schema", "schema.clo")); err != nil {
+		t.Error(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, ".editorconfig")); string(data) != "root = true\n" {
+		t.Error("init changed .editorconfig")
+	}
+}
+
+func TestScaffoldOptions(t *testing.T) {
+	root := t.TempDir()
+	// A checkout: <repo>/bin/cloesce and the runtime package next to it.
+	repo := filepath.Join(root, "repo")
+	writeFile(t, filepath.Join(repo, "bin", "cloesce"), "")
+	writeFile(t, filepath.Join(repo, "runtime", "package.json"), `{"name": "cloesce", "version": "0.1.0"}`)
+	// A link to the checkout's binary, as from a bin directory on the PATH.
+	linked := filepath.Join(root, "links", "cloesce")
+	os.MkdirAll(filepath.Dir(linked), 0o755)
+	if err := os.Symlink(filepath.Join(repo, "bin", "cloesce"), linked); err != nil {
+		t.Fatal(err)
+	}
+	// Another project whose runtime directory is not the cloesce package.
+	writeFile(t, filepath.Join(root, "other", "bin", "cloesce"), "")
+	writeFile(t, filepath.Join(root, "other", "runtime", "package.json"), `{"name": "something-else"}`)
+	writeFile(t, filepath.Join(root, "installed", "cloesce"), "")
+
+	runtime := filepath.Join(repo, "runtime")
+	for _, tt := range []struct {
+		exe, want, checkout string
+	}{
+		{filepath.Join(repo, "bin", "cloesce"), "file:" + filepath.ToSlash(runtime), runtime},
+		{linked, "file:" + filepath.ToSlash(runtime), runtime},
+		{filepath.Join(root, "other", "bin", "cloesce"), "^0.1.0", ""},
+		{filepath.Join(root, "installed", "cloesce"), "^0.1.0", ""},
+	} {
+		opts, checkout := scaffoldOptions(filepath.Join(root, "My App"), tt.exe)
+		if opts.Runtime != tt.want || checkout != tt.checkout {
+			t.Errorf("for %s: runtime %q (checkout %q), want %q (%q)", tt.exe, opts.Runtime, checkout, tt.want, tt.checkout)
+		}
+		if opts.Name != "my-app" {
+			t.Errorf("name %q, want my-app", opts.Name)
+		}
+	}
+}
+
+func TestCompilerCommand(t *testing.T) {
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "bin dir", "cloesce")
+	writeFile(t, exe, "#!/bin/sh\n")
+	if err := os.Chmod(exe, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	if got, want := compilerCommand(exe), "'"+exe+"'"; got != want {
+		t.Errorf("off the PATH: %q, want %q", got, want)
+	}
+	t.Setenv("PATH", filepath.Dir(exe))
+	if got := compilerCommand(exe); got != "cloesce" {
+		t.Errorf("on the PATH: %q, want cloesce", got)
+	}
+	if got, want := shellQuote("it's"), `'it'\''s'`; got != want {
+		t.Errorf("shellQuote = %s, want %s", got, want)
+	}
+}
+
+// TestInitTypeChecks checks the new project under tsc --strict: the
+// Worker with the generated backend, and the tests with the client.
+func TestInitTypeChecks(t *testing.T) {
+	tsc := gentest.Tool(t, "tsc")
+	dir, _ := newProject(t, true)
+	gentest.Run(t, dir, tsc, "-p", ".")
+	gentest.Run(t, dir, tsc, "-p", "test")
+}
+
+// TestScaffoldTests runs the new project's own test script, which serves
+// it with wrangler dev and drives it through the generated client. The
+// project comes from the real binary, since its scripts run the compiler.
+func TestScaffoldTests(t *testing.T) {
+	repo := gentest.RepoRoot(t)
+	bin := filepath.Join(t.TempDir(), "cloesce")
+	gentest.Run(t, repo, "go", "build", "-o", bin, "./cmd/cloesce")
+	parent := t.TempDir()
+	gentest.Run(t, parent, bin, "init", "app")
+	dir := filepath.Join(parent, "app")
+	if err := os.Symlink(filepath.Join(repo, "node_modules"), filepath.Join(dir, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := gentest.Run(t, dir, npm, "test")
+	if !strings.Contains(string(out), "Tests  3 passed (3)") {
+		t.Errorf("npm test passed, but not the scaffold's 3 tests:\n%s", out)
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
