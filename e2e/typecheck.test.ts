@@ -26,8 +26,9 @@ async function typecheck(config: string): Promise<void> {
   await command(tsc, ["-p", config], repo);
 }
 
-const own = projects().filter((p) => existsSync(join(p.dir, "tsconfig.json")));
-const plain = projects().filter((p) => !own.includes(p));
+const all = projects();
+const own = all.filter((p) => existsSync(join(p.dir, "tsconfig.json")));
+const plain = all.filter((p) => !own.includes(p));
 
 it.each(own.map((p) => [p.name, p] as const))("%s type-checks with its own tsconfig.json", async (_, p) => {
   await typecheck(join(p.work, "tsconfig.json"));

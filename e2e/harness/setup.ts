@@ -40,6 +40,11 @@ async function prepare(project: Project): Promise<void> {
   writeFileSync(join(project.work, "cloesce.jsonc"), JSON.stringify(config, null, 2) + "\n");
 
   await command(binary, ["compile", project.work], project.work);
+  // A project with a page builds it: its wrangler config serves the output as assets.
+  const pkg = join(project.work, "package.json");
+  if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).scripts?.build) {
+    await command("npm", ["run", "--silent", "build"], project.work);
+  }
   const migrations = join(project.work, String(config.migrations_path ?? "migrations"));
   if (existsSync(migrations)) {
     // Committed migrations must describe the schema, as in a user's repository.

@@ -71,7 +71,8 @@ func (g *gen) self(m *idl.Model) {
 		g.w.line("%s?: %s;", propName(f.Name), g.tsType(f.Type)+nullUnlessKV(f))
 	}
 	for _, f := range m.R2 {
-		g.w.line("%s?: R2Object | null;", propName(f.Name))
+		// Hydrated with its body, so a method can stream self.<field>.body.
+		g.w.line("%s?: R2ObjectBody | null;", propName(f.Name))
 	}
 	g.w.close("}")
 }

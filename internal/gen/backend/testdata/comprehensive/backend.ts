@@ -215,7 +215,7 @@ export namespace Profile {
     userId: number;
     day: Date;
     visits?: KValue<number>;
-    picture?: R2Object | null;
+    picture?: R2ObjectBody | null;
   }
 
   export interface Api {}
@@ -329,7 +329,7 @@ export namespace User {
     prefs: unknown;
     posts?: Post.Self[];
     settings?: KValue<unknown>;
-    avatar?: R2Object | null;
+    avatar?: R2ObjectBody | null;
   }
 
   export interface Api {

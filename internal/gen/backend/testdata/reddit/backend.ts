@@ -215,7 +215,7 @@ export namespace User {
   export interface Self {
     username: string;
     profile?: Profile | null;
-    avatar?: R2Object | null;
+    avatar?: R2ObjectBody | null;
   }
 
   export interface Api {

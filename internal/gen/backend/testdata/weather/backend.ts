@@ -92,7 +92,7 @@ export namespace Weather {
     temperature: number;
     condition: string;
     weatherReport?: WeatherReport.Self;
-    photo?: R2Object | null;
+    photo?: R2ObjectBody | null;
   }
 
   export interface Api {

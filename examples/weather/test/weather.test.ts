@@ -1,0 +1,205 @@
+// The weather app over real HTTP: wrangler dev serves src/api/main.ts and
+// the tests talk to it through the client generated from the schema.
+import { describe, expect, it } from "vitest";
+import { useApp } from "cloesce-e2e";
+import { Weather, WeatherReport } from "../.cloesce/client";
+
+const app = useApp();
+
+/** A report with two entries, saved in one nested $save. */
+async function saveReport(title: string): Promise<WeatherReport> {
+  const res = await WeatherReport.$save({
+    title,
+    description: "Two days on the coast",
+    weatherEntries: [
+      { dateTime: new Date("2026-03-01T09:00:00.000Z"), location: "Bergen", temperature: 4, condition: "Rain" },
+      { dateTime: new Date("2026-03-02T15:30:00.000Z"), location: "Stavanger", temperature: -2, condition: "Snow" },
+    ],
+  });
+  expect(res.message).toBeUndefined();
+  expect(res.status).toBe(200);
+  return res.data!;
+}
+
+/** Bytes that are not valid UTF-8, so any text decoding on the way would show. */
+function photoBytes(size: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 131 + 7) % 256;
+  bytes.set([0xff, 0xd8, 0xff, 0xe0]); // a JPEG's start of image
+  return bytes;
+}
+
+describe("reports and entries", () => {
+  it("saves a report with its entries in one request", async () => {
+    const report = await saveReport("Coast");
+    expect(report.id).toBeGreaterThan(0);
+    expect(report.title).toBe("Coast");
+    expect(report.weatherEntries.map((w) => w.location)).toEqual(["Bergen", "Stavanger"]);
+    for (const entry of report.weatherEntries) {
+      expect(entry.id).toBeGreaterThan(0);
+      expect(entry.weatherReportId).toBe(report.id);
+    }
+  });
+
+  it("gets a report with its entries, and an entry with its report and the report's entries", async () => {
+    const saved = await saveReport("Fjords");
+
+    const report = await WeatherReport.$get(saved.id);
+    expect(report.status).toBe(200);
+    expect(report.data).toBeInstanceOf(WeatherReport);
+    expect(report.data!.weatherEntries).toHaveLength(2);
+    const first = report.data!.weatherEntries[0]!;
+    expect(first).toBeInstanceOf(Weather);
+    expect(first.dateTime).toEqual(new Date("2026-03-01T09:00:00.000Z"));
+    expect(first.temperature).toBe(4);
+
+    // Weather's default include tree: weatherReport { weatherEntries }, photo.
+    const entry = await Weather.$get(first.id);
+    expect(entry.status).toBe(200);
+    expect(entry.data!.location).toBe("Bergen");
+    expect(entry.data!.weatherReport?.title).toBe("Fjords");
+    expect(entry.data!.weatherReport?.weatherEntries.map((w) => w.condition)).toEqual(["Rain", "Snow"]);
+    expect(entry.data!.photo ?? null).toBeNull();
+  });
+
+  it("lists reports with their entries, a page at a time after the last id seen", async () => {
+    const a = await saveReport("List A");
+    const b = await saveReport("List B");
+
+    const all = await WeatherReport.$list(null, 1000);
+    expect(all.status).toBe(200);
+    const byId = new Map(all.data!.map((r) => [r.id, r]));
+    expect(byId.get(a.id)?.weatherEntries).toHaveLength(2);
+    expect(byId.get(b.id)?.title).toBe("List B");
+
+    const page = await WeatherReport.$list(a.id, 1);
+    expect(page.data!.map((r) => r.id)).toEqual([b.id]);
+
+    const entries = await Weather.$list(a.weatherEntries[0]!.id, 2);
+    expect(entries.data!.map((w) => w.id)).toEqual([a.weatherEntries[1]!.id, b.weatherEntries[0]!.id]);
+  });
+
+  it("answers 404 for a report that does not exist", async () => {
+    const res = await WeatherReport.$get(987654);
+    expect(res.ok).toBe(false);
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("photos", () => {
+  it("uploads a photo as a stream and downloads the same bytes", async () => {
+    const entry = (await saveReport("Photos")).weatherEntries[0]!;
+    const bytes = photoBytes(100_000);
+
+    const up = await entry.uploadPhoto(bytes);
+    expect(up.message).toBeUndefined();
+    expect(up.status).toBe(200);
+
+    const down = await entry.downloadPhoto();
+    expect(down.status).toBe(200);
+    expect(down.mediaType).toBe("octet");
+    expect(new Uint8Array(await down.data!.arrayBuffer())).toEqual(bytes);
+
+    // The R2Only source loads the photo's metadata with the entry.
+    const withPhoto = await Weather.$get_R2Only(entry.id);
+    expect(withPhoto.data!.photo?.key).toBe(`weather/photos/${entry.id}.jpg`);
+    expect(withPhoto.data!.photo?.size).toBe(bytes.length);
+  });
+
+  it("replaces a photo on a second upload", async () => {
+    const entry = (await saveReport("Replace")).weatherEntries[1]!;
+    expect((await entry.uploadPhoto(photoBytes(10))).status).toBe(200);
+    expect((await entry.uploadPhoto(new Blob([photoBytes(20)]))).status).toBe(200);
+    const down = await entry.downloadPhoto();
+    expect(new Uint8Array(await down.data!.arrayBuffer())).toEqual(photoBytes(20));
+  });
+
+  it("answers 404 for an entry without a photo and for a missing entry", async () => {
+    const entry = (await saveReport("No photo")).weatherEntries[0]!;
+    const none = await entry.downloadPhoto();
+    expect(none.ok).toBe(false);
+    expect(none.status).toBe(404);
+    expect(none.message).toBe(`weather entry ${entry.id} has no photo`);
+
+    const missing = await Weather.fromJson({ id: 987654 }).downloadPhoto();
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe("CORS", () => {
+  const origin = "http://localhost:5173";
+
+  it("answers a preflight request", async () => {
+    const res = await app.fetch("/api/WeatherReport/$save", {
+      method: "OPTIONS",
+      headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(res.headers.get("Access-Control-Allow-Methods")).toContain("POST");
+    expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("content-type");
+  });
+
+  it("puts CORS headers on successes, errors and streamed responses", async () => {
+    const entry = (await saveReport("CORS")).weatherEntries[0]!;
+    await entry.uploadPhoto(photoBytes(64));
+    const paths = [
+      "/api/WeatherReport/$list?limit=1", // JSON
+      "/api/WeatherReport/$list?limit=0", // validation error
+      "/api/Nope/$get?id=1", // unknown route
+      `/api/Weather/${entry.id}/downloadPhoto`, // a stream from R2
+      "/api/Weather/987654/downloadPhoto", // no such entry
+    ];
+    const statuses: number[] = [];
+    for (const path of paths) {
+      const res = await app.fetch(path, { headers: { Origin: origin } });
+      statuses.push(res.status);
+      expect(res.headers.get("Access-Control-Allow-Origin"), path).toBe("*");
+      await res.body?.cancel();
+    }
+    expect(statuses).toEqual([200, 400, 404, 200, 404]);
+  });
+});
+
+describe("validation", () => {
+  it("rejects a list limit that is not positive, naming the parameter", async () => {
+    const res = await WeatherReport.$list(null, 0);
+    expect(res.ok).toBe(false);
+    expect(res.status).toBe(400);
+    expect(res.errors?.map((e) => e.param)).toEqual(["limit"]);
+    expect(res.message).toContain("limit");
+  });
+
+  it("rejects an entry whose temperature is not an int, inside the nested save", async () => {
+    const res = await WeatherReport.$save({
+      title: "Bad",
+      description: "A fractional temperature",
+      weatherEntries: [{ dateTime: new Date(), location: "Oslo", temperature: 21.5, condition: "Sunny" }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.errors?.map((e) => e.param)).toEqual(["model.weatherEntries.0.temperature"]);
+  });
+});
+
+describe("the page", () => {
+  it("is served from the same origin as the API, with its script", async () => {
+    const page = await app.fetch("/");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Content-Type")).toContain("text/html");
+    const html = await page.text();
+    expect(html).toContain("<h1>Weather reports</h1>");
+
+    const script = html.match(/<script type="module" crossorigin src="([^"]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    const js = await app.fetch(script!);
+    expect(js.status).toBe(200);
+    // The page calls the API through the client compiled for this server.
+    expect(await js.text()).toContain(`"${app.url}/api"`);
+  });
+
+  it("answers 404 for a path that is neither a file of the page nor under /api/", async () => {
+    const res = await app.fetch("/no-such-page.txt");
+    expect(res.status).toBe(404);
+    await res.body?.cancel();
+  });
+});
