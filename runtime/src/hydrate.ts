@@ -61,12 +61,26 @@ function walk(schema: Schema, model: Model, obj: Obj, tree: Tree, storage: Stora
       nav.remote.forEach((r, i) => (assembled[r] = obj[nav.local[i]!]));
       obj[name] = value = assembled;
     }
-    if (Array.isArray(value)) {
-      for (const v of value) walk(schema, target, v as Obj, below, storage, convert, pending);
-    } else if (value && typeof value === "object") {
-      walk(schema, target, value as Obj, below, storage, convert, pending);
+    const children = Array.isArray(value) ? (value as Obj[]) : value && typeof value === "object" ? [value as Obj] : [];
+    for (const child of children) {
+      inheritShard(model, target, obj, child);
+      walk(schema, target, child, below, storage, convert, pending);
     }
   }
+}
+
+/**
+ * Copies a Durable Object model's shard values to a navigated object of
+ * the same object: its rows hold no shard (it is not a column), and the
+ * model may name the shard fields differently (`for Do(alias)`).
+ */
+function inheritShard(parent: Model, child: Model, from: Obj, to: Obj) {
+  if (parent.backing?.kind !== "durable" || child.backing?.kind !== "durable") return;
+  const names = parent.backing.shard;
+  child.backing.shard.forEach((name, i) => {
+    const v = from[names[i]!];
+    if (v !== undefined) to[name] = v;
+  });
 }
 
 async function fetchStore(field: StoreField, obj: Obj, storage: Storage): Promise<void> {
@@ -78,7 +92,10 @@ async function fetchStore(field: StoreField, obj: Obj, storage: Storage): Promis
     return;
   }
   if (field.type === "r2object") {
-    obj[field.name] = await binding<R2Bucket>(storage, field.binding).head(key);
+    // The object with its body, as the language documents r2object: a
+    // method can stream self.photo.body; JSON carries only the metadata,
+    // and a body nobody reads is cancelled when the request ends.
+    obj[field.name] = await binding<R2Bucket>(storage, field.binding).get(key);
     return;
   }
   const ns = binding<KVNamespace>(storage, field.binding);

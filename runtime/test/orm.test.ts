@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Schema } from "../src/cidl.js";
+import { hydrate } from "../src/hydrate.js";
 import { mapRows } from "../src/map.js";
 import { MAX_PARAMS, planSave } from "../src/save.js";
 import { select, selectParts } from "../src/select.js";
@@ -118,5 +119,30 @@ describe("planSave", () => {
     expect(insert.params).toHaveLength(MAX_PARAMS);
     expect(insert.sql).toContain("'v100'");
     expect(insert.sql).toContain("'it''s'");
+  });
+});
+
+describe("hydrate", () => {
+  // The weather sample with both models moved into a Durable Object,
+  // the child naming the shard field differently.
+  const schema = structuredClone(golden("weather"));
+  const report = schema.models.find((m) => m.name === "WeatherReport")!;
+  const weather = schema.models.find((m) => m.name === "Weather")!;
+  report.backing = { binding: "Reports", kind: "durable", shard: ["tenant"] };
+  weather.backing = { binding: "Reports", kind: "durable", shard: ["org"] };
+  weather.r2_fields = [];
+
+  it("gives navigated objects of a Durable Object the shard values of their parent", async () => {
+    const obj: Record<string, any> = { id: 1, tenant: "acme", weatherEntries: [{ id: 10, weatherReport: { id: 1 } }, { id: 11 }] };
+    await hydrate(schema, report, obj, { weatherEntries: { weatherReport: {} } }, { env: {} }, false);
+    expect(obj.weatherEntries.map((w: any) => w.org)).toEqual(["acme", "acme"]);
+    expect(obj.weatherEntries[0].weatherReport.tenant).toBe("acme");
+  });
+
+  it("leaves objects of a D1 model as they are", async () => {
+    const d1 = golden("weather");
+    const obj: Record<string, any> = { id: 1, weatherEntries: [{ id: 10 }] };
+    await hydrate(d1, d1.models.find((m) => m.name === "WeatherReport")!, obj, { weatherEntries: {} }, { env: {} }, false);
+    expect(obj.weatherEntries).toEqual([{ id: 10 }]);
   });
 });
