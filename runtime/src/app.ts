@@ -5,6 +5,7 @@
 // injects dependencies, calls the user's code and renders the result.
 
 import type { Method, Model, Param, Schema, Source, SourceMethod } from "./cidl.js";
+import { fromVar } from "./convert.js";
 import { CloesceError } from "./errors.js";
 import type { Storage } from "./hydrate.js";
 import { HttpResult, problem, type ParamProblem } from "./http.js";
@@ -95,6 +96,11 @@ export class CloesceApp {
     const params = await this.params(request, url, method, problems);
     if (problems.length > 0) return HttpResult.invalid(problems);
     if (forward) {
+      // The clone shares the body through a tee: a branch left unread
+      // (no parameters, or a stream) would stall the object's response.
+      // A branch's cancel settles only once the other branch is done too,
+      // so it is not awaited.
+      if (!request.bodyUsed) request.body?.cancel().catch(() => {});
       const values = forward.args.map((a) => (a in params ? params[a] : key[a]));
       const shard = this.schema.env.durable.find((d) => d.name === forward.binding)?.shard.map((f) => f.name) ?? [];
       const ns = this.env[forward.binding] as DurableObjectNamespace | undefined;
@@ -110,6 +116,8 @@ export class CloesceApp {
       if (typeof fn !== "function") return notImplemented(`${model.model.name}.${src.name}.${method.crud.kind}`);
       const sm = src[method.crud.kind] as SourceMethod;
       result = await (fn as Fn).apply(target, [...this.envArg(sm), ...sm.params.map((p) => params[p.name])]);
+      // A user-written get says "no such object" with null, as the generated one does with a 404.
+      if (method.crud.kind === "get" && (result === null || result === undefined)) return notFound(model.model, sm.params, params);
     } else {
       const fn = impl?.[method.name];
       if (typeof fn !== "function") return notImplemented(`${model.model.name}.${method.name}`);
@@ -193,9 +201,7 @@ export class CloesceApp {
     const r = await (get as Fn).apply(target, [...this.envArg(source.get), ...source.get.params.map((p) => key[p.name])]);
     const value = r instanceof HttpResult ? (r.ok ? r.data : r) : r;
     if (value instanceof HttpResult) return value;
-    if (value === null || value === undefined) {
-      return HttpResult.fail(404, `${model.name} ${source.get.params.map((p) => `${p.name}=${String(key[p.name])}`).join(", ")} not found`);
-    }
+    if (value === null || value === undefined) return notFound(model, source.get.params, key);
     return value;
   }
 
@@ -212,10 +218,15 @@ export class CloesceApp {
         }
         throw new Error(`binding ${name} is missing from the environment (check the wrangler config)`);
       }
-      env[name] = v;
+      const declared = info(this.schema).vars.get(name);
+      env[name] = declared ? fromVar(name, declared.type, v) : v;
     }
     return [env];
   }
+}
+
+function notFound(model: Model, params: Param[], values: Record<string, unknown>): HttpResult<never> {
+  return HttpResult.fail(404, `${model.name} ${params.map((p) => `${p.name}=${String(values[p.name])}`).join(", ")} not found`);
 }
 
 function notImplemented(what: string): HttpResult<never> {

@@ -67,3 +67,36 @@ export function normalize(type: CidlType, v: unknown): unknown {
       return v;
   }
 }
+
+/**
+ * A variable's value in the form its declared type promises. Wrangler
+ * passes `vars` from the wrangler config as they are written there, but
+ * values from `.dev.vars` and secrets are always strings: an `int` set in
+ * `.dev.vars` would otherwise reach a method as "3". A string that cannot
+ * be the declared int, real or bool is a configuration error.
+ */
+export function fromVar(name: string, type: CidlType, v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  const kind = primitive(type);
+  const wrong = () => new Error(`cloesce: variable ${name} is declared ${kind} but its value is ${JSON.stringify(v)}`);
+  switch (kind) {
+    case "int":
+    case "real": {
+      const n = v.trim() === "" ? NaN : Number(v);
+      if (Number.isNaN(n) || (kind === "int" && !Number.isInteger(n))) throw wrong();
+      return n;
+    }
+    case "bool":
+      if (v !== "true" && v !== "false") throw wrong();
+      return v === "true";
+    case "json":
+      // A string is a JSON value too: keep it when it is not JSON text.
+      try {
+        return JSON.parse(v);
+      } catch {
+        return v;
+      }
+    default:
+      return v;
+  }
+}

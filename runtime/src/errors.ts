@@ -21,7 +21,8 @@ export class CloesceError extends Error {
  */
 export function databaseError(e: unknown): unknown {
   const message = e instanceof Error ? e.message : String(e);
-  const m = /(UNIQUE|PRIMARY KEY|FOREIGN KEY|NOT NULL|CHECK) constraint failed(?:: ([^\n]*))?/i.exec(message);
+  // D1 appends ": SQLITE_CONSTRAINT (extended: ...)" to SQLite's message; only the columns are kept.
+  const m = /(UNIQUE|PRIMARY KEY|FOREIGN KEY|NOT NULL|CHECK) constraint failed(?:: (?!SQLITE_)((?:(?!: SQLITE_)[^\n])*))?/i.exec(message);
   if (!m) return e;
   const kind = m[1]!.toUpperCase();
   const where = m[2] ? ` (${m[2].trim()})` : "";

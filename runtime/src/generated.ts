@@ -35,17 +35,23 @@ export function upgradeEnv<E extends object>(env: E, schema: Schema): E {
   return env;
 }
 
+type DurableHolder = { state?: DurableObjectState; env?: Obj };
+
 /**
- * Where a model's data lives, given the env argument of a generated method:
- * for a Durable Object backed model its `ctx` (the object) holds the SQL
- * and KV storage; bindings come from env itself.
+ * Where a model's data lives, given the env argument of a generated method
+ * or, for Model.Orm, the Durable Object itself: for a Durable Object backed
+ * model the object (env.ctx) holds the SQL and KV storage; bindings come
+ * from env and the object's own env.
  */
 export function storageOf(meta: ModelMeta, env: unknown): Storage {
   const e = (env ?? {}) as Obj;
   if (meta.model.backing?.kind !== "durable") return { env: e };
-  const ctx = (e.ctx ?? env) as { state?: DurableObjectState; env?: Obj } | undefined;
-  if (!ctx?.state) throw new Error(`cloesce: ${meta.model.name} lives in a Durable Object; pass the object (env.ctx)`);
-  return { env: { ...ctx.env, ...e }, durable: ctx.state.storage };
+  // The object has a ctx of its own (DurableObject's state), so look for
+  // the generated class's `state` to tell an env argument from the object.
+  const viaEnv = (e.ctx as DurableHolder | undefined)?.state !== undefined;
+  const object = (viaEnv ? e.ctx : e) as DurableHolder;
+  if (!object.state) throw new Error(`cloesce: ${meta.model.name} lives in a Durable Object; pass the object (env.ctx)`);
+  return { env: viaEnv ? { ...object.env, ...e } : { ...object.env }, durable: object.state.storage };
 }
 
 /** A method takes an env argument when it injects anything or runs in a Durable Object. */

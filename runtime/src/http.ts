@@ -119,12 +119,29 @@ export function r2Json(o: R2Object): Record<string, unknown> {
   };
 }
 
-/** JSON for the wire: blobs as base64, R2 objects as metadata; void as null. */
+/**
+ * JSON for the wire: blobs as base64, R2 objects as metadata; void as null.
+ * A replacer function takes JSON.stringify off V8's fast path (4x slower on
+ * a list of 100 plain rows, measured by bench/), so it is used only when the
+ * value holds something that needs it.
+ */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, v: unknown) => {
-    if (v instanceof Uint8Array) return encodeBase64(v);
-    if (v instanceof ArrayBuffer) return encodeBase64(new Uint8Array(v));
-    if (isR2Object(v)) return r2Json(v);
-    return v;
-  });
+  return JSON.stringify(value ?? null, needsReplacer(value) ? wireValue : undefined);
+}
+
+function wireValue(_key: string, v: unknown): unknown {
+  if (v instanceof Uint8Array) return encodeBase64(v);
+  if (v instanceof ArrayBuffer) return encodeBase64(new Uint8Array(v));
+  if (isR2Object(v)) return r2Json(v);
+  return v;
+}
+
+/** Reports whether v holds, at any depth, a value wireValue changes. */
+function needsReplacer(v: unknown): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  if (v instanceof Uint8Array || v instanceof ArrayBuffer || isR2Object(v)) return true;
+  if (Array.isArray(v)) return v.some(needsReplacer);
+  if (v instanceof Date) return false;
+  for (const k in v) if (needsReplacer((v as Record<string, unknown>)[k])) return true;
+  return false;
 }

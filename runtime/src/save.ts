@@ -153,10 +153,11 @@ class Planner {
           this.node(target, el, `${path}.${nav.name}[${i}]`, link);
         });
       } else if (!nav.many && isObject(v) && target.primary_key.length === 0) {
-        // A Worker-served object is addressed by this object's fields.
+        // A Worker-served object is addressed by this object's fields:
+        // columns of known value, or route fields (which are not columns).
         nav.local.forEach((l, j) => {
           const e = cols.get(l);
-          if (e && "value" in e) v[nav.remote[j]!] = obj[l];
+          if (e ? "value" in e : obj[l] !== undefined) v[nav.remote[j]!] = obj[l];
         });
         this.node(target, v, `${path}.${nav.name}`, new Map());
       }

@@ -23,6 +23,8 @@ export interface SchemaInfo {
   readonly models: ReadonlyMap<string, ModelInfo>;
   readonly poos: ReadonlyMap<string, Poo>;
   readonly bindings: ReadonlyMap<string, BindingKind>;
+  /** The declared variables, by name. */
+  readonly vars: ReadonlyMap<string, Field>;
 }
 
 const cache = new WeakMap<Schema, SchemaInfo>();
@@ -68,5 +70,5 @@ function build(schema: Schema): SchemaInfo {
   for (const d of schema.env.durable) bindings.set(d.name, "durable");
   for (const v of schema.env.vars) bindings.set(v.name, "var");
   for (const i of schema.injects) bindings.set(i, "inject");
-  return { schema, models, poos: byName(schema.poos), bindings };
+  return { schema, models, poos: byName(schema.poos), bindings, vars: byName(schema.env.vars) };
 }

@@ -20,9 +20,10 @@
 //     KV and R2 fields may be absent and then stay absent. partial<X> makes
 //     every field optional at every depth below it, adding nothing (a KV
 //     value that is present still needs its `raw`). Unknown keys are dropped.
-//   - In a query string a parameter is null by being absent: nothing spells
-//     null, and an array is one element per occurrence. Types without a
-//     text form (json, objects) are written as JSON.
+//   - In a query string a parameter is null by being absent (so an absent
+//     json is null): nothing spells null, and an array is one element per
+//     occurrence. Types without a text form (json, objects) are written as
+//     JSON.
 
 import { decodeBase64 } from "./base64.js";
 import type { CidlType, Field, Schema, Validator } from "./cidl.js";
@@ -80,7 +81,9 @@ export function checkQuery(
   } else if (raw.length > 1) {
     run.problem(path, `must be given once, got ${raw.length} values`);
   } else {
-    const v = raw.length === 0 ? undefined : run.parseText(type, raw[0]!, path);
+    // Absent is null for json too: the client leaves a null value out.
+    const absent = type === "json" ? null : undefined;
+    const v = raw.length === 0 ? absent : run.parseText(type, raw[0]!, path);
     out = v === INVALID ? v : run.walk(type, validators, v, path, false, 0);
   }
   return run.result(out);

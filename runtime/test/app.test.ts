@@ -204,6 +204,16 @@ describe("data sources and Worker-served models", () => {
     expect(r.json[1]).not.toHaveProperty("prefs");
   });
 
+  it("answers a user-written get's null with 404", async () => {
+    const saved = await call("POST", "/User/$save", { model: { name: "Ida", active: false } });
+    const found = await call("GET", "/User/$get_ByName?name=Ida");
+    expect(found.status).toBe(200);
+    expect(found.json).toEqual({ id: saved.json.id, name: "Ida", active: false, born: null, photo: null });
+    const missing = await call("GET", "/User/$get_ByName?name=Nobody");
+    expect(missing.status).toBe(404);
+    expect(missing.json.detail).toBe("User name=Nobody not found");
+  });
+
   it("saves and gets a model whose only data is in KV, keyed by its route field", async () => {
     const saved = await call("POST", "/Note/$save", { model: { topic: "tea", text: { raw: "green" } } });
     expect(saved.status).toBe(200);

@@ -5,8 +5,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Schema } from "../src/cidl.js";
+import { storageOf } from "../src/generated.js";
 import { hydrate } from "../src/hydrate.js";
 import { mapRows } from "../src/map.js";
+import { modelMeta } from "../src/orm.js";
 import { MAX_PARAMS, planSave } from "../src/save.js";
 import { select, selectParts } from "../src/select.js";
 
@@ -108,6 +110,15 @@ describe("planSave", () => {
     expect(() => planSave(schema, report, { title: "only" }, root)).toThrow(/needs description/);
   });
 
+  it("addresses a Worker-served object through the route fields of a Worker-served parent", () => {
+    const comprehensive = golden("comprehensive");
+    const home = comprehensive.models.find((m) => m.name === "Home")!;
+    const today = new Date("2026-02-03T00:00:00.000Z");
+    const plan = planSave(comprehensive, home, { userId: 3, today, profile: { visits: { raw: 5 } } }, { sql: "", joinedKeys: [] });
+    expect(plan.statements).toEqual([]);
+    expect(plan.writes.map((w) => [w.field.name, w.fields.userId, w.fields.day])).toEqual([["visits", 3, today]]);
+  });
+
   it("inlines values past D1's limit of 100 bound parameters", () => {
     const wide = structuredClone(report);
     wide.navigations = [];
@@ -144,5 +155,28 @@ describe("hydrate", () => {
     const obj: Record<string, any> = { id: 1, weatherEntries: [{ id: 10 }] };
     await hydrate(d1, d1.models.find((m) => m.name === "WeatherReport")!, obj, { weatherEntries: {} }, { env: {} }, false);
     expect(obj.weatherEntries).toEqual([{ id: 10 }]);
+  });
+});
+
+describe("storageOf", () => {
+  // Page is stored in the Durable Object Tenant.
+  const meta = modelMeta(golden("comprehensive"), "Page");
+  const storage = {} as DurableObjectStorage;
+  // What a subclass of the generated class looks like: DurableObject's own
+  // ctx (the state), the generated `state`, and the Worker's env.
+  const object = { ctx: { id: "Tenant/acme" }, state: { storage }, env: { Main: "db" } };
+
+  it("takes the object itself, as Model.Orm.get(env.ctx, ...) passes it", () => {
+    expect(storageOf(meta, object)).toEqual({ env: { Main: "db" }, durable: storage });
+  });
+
+  it("takes a method's env argument holding the object as ctx", () => {
+    const s = storageOf(meta, { ctx: object, Clock: "clock" });
+    expect(s.durable).toBe(storage);
+    expect(s.env).toMatchObject({ Main: "db", Clock: "clock" });
+  });
+
+  it("refuses anything else", () => {
+    expect(() => storageOf(meta, { Main: "db" })).toThrow("cloesce: Page lives in a Durable Object; pass the object (env.ctx)");
   });
 });

@@ -592,6 +592,7 @@ const queryCases: QueryCase[] = [
   { name: "blob bad", type: "blob", raw: ["AQI"], want: bad(["q", 'must be padded standard base64, got "AQI"']) },
   { name: "json", type: "json", raw: ['{"a":[1]}'], want: ok({ a: [1] }) },
   { name: "json null", type: "json", raw: ["null"], want: ok(null) },
+  { name: "json absent", type: "json", raw: [], want: ok(null) },
   { name: "json invalid", type: "json", raw: ["nope"], want: bad(["q", 'must be valid JSON, got "nope"']) },
   { name: "option absent", type: { option: "int" }, raw: [], want: ok(null) },
   { name: "option present", type: { option: "int" }, raw: ["3"], want: ok(3) },
