@@ -75,7 +75,7 @@ size: build $(NPM_STAMP)
 
 # Benchmarks, reported in BENCHMARKS.md: compiler scaling, requests of the
 # generated worker against a hand-written one and Hono + Drizzle under
-# wrangler dev, D1 statements per operation, bundle sizes (about 8 minutes).
+# wrangler dev, D1 statements per operation, bundle sizes (about 6 minutes).
 .PHONY: bench
 bench: build runtime
 	node bench/run.mjs

@@ -54,8 +54,9 @@ func (c *checker) methodName(mi *modelInfo, id *ast.Ident) {
 		taken(e.what).Also(e.id.Span(), "the %s '%s' is declared here", e.what, id.Name)
 		return
 	}
-	for _, s := range c.srcs {
-		if s.Model.Name == mi.decl.Name.Name && s.Name.Name == id.Name {
+	// By model: scanning every source per method made analysis quadratic.
+	for _, s := range c.srcsOf[mi.decl.Name.Name] {
+		if s.Name.Name == id.Name {
 			taken("data source").Also(s.Name.Span(), "the data source '%s' is declared here", id.Name)
 			return
 		}

@@ -32,6 +32,7 @@ func Analyze(files []*ast.File, diags *diag.List) *idl.Schema {
 		poos:    map[string]*ast.PooDecl{},
 		infos:   map[string]*modelInfo{},
 		stores:  map[string]*store{},
+		srcsOf:  map[string][]*ast.SourceDecl{},
 		out: &idl.Schema{Compiler: version.Version, Env: idl.Env{D1: []string{}, KV: []*idl.Store{}, R2: []*idl.Store{},
 			Durable: []*idl.Durable{}, Vars: []*idl.Field{}}, Models: []*idl.Model{}, Poos: []*idl.Poo{}, Injects: []string{}},
 	}
@@ -78,6 +79,7 @@ type checker struct {
 	edges      []edge   // required foreign keys
 	apiDecls   []*ast.APIDecl
 	srcs       []*ast.SourceDecl
+	srcsOf     map[string][]*ast.SourceDecl // srcs by model name
 }
 
 // declare enters the global names of a declaration.
@@ -109,6 +111,7 @@ func (c *checker) declare(d ast.Decl) {
 		c.apiDecls = append(c.apiDecls, d)
 	case *ast.SourceDecl:
 		c.srcs = append(c.srcs, d)
+		c.srcsOf[d.Model.Name] = append(c.srcsOf[d.Model.Name], d)
 	}
 }
 

@@ -19,12 +19,14 @@ func Generate(s *idl.Schema, workersURL string) []byte {
 	for _, name := range preludeDeps {
 		g.use(name)
 	}
+	var classes []string
 	for _, p := range s.Poos {
-		g.classes = append(g.classes, p.Name)
+		classes = append(classes, p.Name)
 	}
 	for _, m := range s.Models {
-		g.classes = append(g.classes, m.Name)
+		classes = append(classes, m.Name)
 	}
+	g.avoid = avoided(classes)
 
 	var body printer
 	for _, p := range s.Poos {
@@ -51,8 +53,8 @@ func Generate(s *idl.Schema, workersURL string) []byte {
 
 // A generator remembers what the classes it writes need.
 type generator struct {
-	classes []string        // poo and model names, which method bodies refer to
-	used    map[string]bool // helpers the code calls
+	avoid map[string]bool // names parameters must not take (see avoided)
+	used  map[string]bool // helpers the code calls
 }
 
 // use records that the code calls helper name, and returns name.

@@ -13,7 +13,7 @@ import (
 // instance method's URL carries the source's get parameters as path
 // segments, in order, between the model and the method.
 func (g *generator) method(p *printer, m *idl.Model, api *idl.Method) {
-	names := newScope(g.classes)
+	names := newScope(g.avoid)
 	var sig, args []string // signature, and the names of api's parameters in it
 	for _, param := range api.Params {
 		name := names.fresh(param.Name)

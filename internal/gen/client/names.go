@@ -21,12 +21,17 @@ var bodyNames = []string{"fetchImpl", "fetch", "url", "BASE_URL", "String", "JSO
 // A scope hands out a method's parameter names: the schema's names where
 // possible, with "_" appended until a name is neither reserved, nor
 // shadowing a name the body uses, nor already taken.
-type scope map[string]bool
+type scope struct {
+	avoid map[string]bool // shared by every method of the file
+	taken map[string]bool // this method's parameters
+}
 
-// newScope returns a scope in which classes (the schema's model and poo
-// names, which method bodies refer to) and every helper name are taken.
-func newScope(classes []string) scope {
-	s := scope{}
+// avoided returns the names no parameter may take: reserved words, every
+// helper name, and classes (the schema's model and poo names, which method
+// bodies refer to). It is built once per file: per method it would make
+// generation quadratic in the number of models.
+func avoided(classes []string) map[string]bool {
+	s := map[string]bool{}
 	for _, list := range [][]string{reserved, bodyNames, classes} {
 		for _, name := range list {
 			s[name] = true
@@ -38,11 +43,16 @@ func newScope(classes []string) scope {
 	return s
 }
 
+// newScope returns a scope with no parameter taken yet.
+func newScope(avoid map[string]bool) scope {
+	return scope{avoid: avoid, taken: map[string]bool{}}
+}
+
 // fresh returns a free name derived from name and takes it.
 func (s scope) fresh(name string) string {
-	for s[name] {
+	for s.avoid[name] || s.taken[name] {
 		name += "_"
 	}
-	s[name] = true
+	s.taken[name] = true
 	return name
 }

@@ -8,7 +8,7 @@ import (
 // TestScope checks parameter renaming: reserved words, names the body
 // uses, class names and repeated names get "_" until they are free.
 func TestScope(t *testing.T) {
-	s := newScope([]string{"User"})
+	s := newScope(avoided([]string{"User"}))
 	var got []string
 	for _, name := range []string{"id", "default", "url", "url_", "fetchImpl", "send", "User", "id", "await", "value"} {
 		got = append(got, s.fresh(name))
