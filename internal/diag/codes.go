@@ -48,11 +48,11 @@ const (
 	ValidatorType     Code = "E0208" // a validator that does not fit the field's type
 	ValidatorArgument Code = "E0209" // a validator argument of the wrong kind or value
 	TemplateVariable  Code = "E0210" // a key-format placeholder naming no parameter
-	KeyFormatOverlap  Code = "E0211" // two key formats of one binding that can address the same key
+	KeyFormatOverlap  Code = "E0211" // two key formats of one binding where listing one can return keys of the other
 	PooFieldType      Code = "E0212" // a poo field of type stream
 	ArgCount          Code = "E0213" // wrong number of arguments to a template, shard or context
 	ArgType           Code = "E0214" // an argument of the wrong type or kind
-	MissingBacking    Code = "E0215" // a model with table items but no "for" binding
+	MissingBacking    Code = "E0215" // a model with table items, no "for" binding and not exactly one D1 database
 	InvalidBacking    Code = "E0216" // "for B" where B is not a D1 or Durable Object binding
 	MissingPrimaryKey Code = "E0217" // a model with a table but no primary key
 	RoutesAndTable    Code = "E0218" // route fields on a model that has a table

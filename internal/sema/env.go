@@ -1,7 +1,7 @@
 package sema
 
 import (
-	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -101,12 +101,8 @@ func (c *checker) store(d *ast.StoreDecl) *store {
 			s.broken[tm.Name.Name] = true
 			continue
 		}
-		if i := overlapping(s.templates, t); i >= 0 {
-			first := keys[i]
-			c.diags.Errorf(diag.KeyFormatOverlap, tm.Key.Span(), "key format of '%s' overlaps with '%s' in %s", tm.Name.Name, first.Name.Name, what).
-				Labelled("can address the same keys as '%s'", first.Name.Name).
-				Also(first.Key.Span(), "'%s' is declared here", first.Name.Name).
-				Helpf("give each template of a binding its own literal prefix, such as \"%s/...\"", tm.Name.Name)
+		if i, lister := overlapping(s.templates, t); i >= 0 {
+			c.overlap(what, tm, t, keys[i], s.templates[i], lister)
 			s.broken[tm.Name.Name] = true
 			continue
 		}
@@ -171,104 +167,76 @@ func hasParam(ps *ast.Params, name string) bool {
 	return false
 }
 
-// overlapping returns the index of the first template whose key format
-// can produce a key that t's can, or -1.
-func overlapping(ts []*idl.Template, t *idl.Template) int {
+// overlapping returns the index of the first template of ts whose keys
+// and t's cannot be told apart by listing, and the one of the two whose
+// list would return the other's keys; or -1 and nil.
+//
+// Listing a template asks the binding for every key starting with its
+// prefix (the key format up to its first placeholder, or all of it). The
+// documentation's rule is that no key another template can produce may
+// start with that prefix. Every key of a template starts with its own
+// prefix, so when one prefix starts with the other, the shorter one lists
+// the longer one's keys; when neither does, the two differ at a byte both
+// fix, and no key of one starts with the other's prefix. So the rule needs
+// no model of what a placeholder can stand for, and it covers equal keys.
+func overlapping(ts []*idl.Template, t *idl.Template) (int, *idl.Template) {
 	for i, u := range ts {
-		if keysMeet(keyPattern(t), keyPattern(u)) {
-			return i
+		switch {
+		case strings.HasPrefix(t.Prefix, u.Prefix):
+			return i, u
+		case strings.HasPrefix(u.Prefix, t.Prefix):
+			return i, t
 		}
 	}
-	return -1
+	return -1, nil
 }
 
-// A keyItem is one literal byte of a key format, or a placeholder: one or
-// more bytes from its class. The runtime rejects parameter values that
-// are empty or contain '/', and int parameters print as digits and '-'.
-type keyItem struct {
-	lit   byte
-	class string // "" for a literal; "int" or "any" for a placeholder
+// overlap reports that template t (declared as tm) overlaps u, declared
+// earlier as um; lister is the one whose list returns the other's keys.
+func (c *checker) overlap(what string, tm *ast.Template, t *idl.Template, um *ast.Template, u, lister *idl.Template) {
+	other := t
+	if lister == t {
+		other = u
+	}
+	d := c.diags.Errorf(diag.KeyFormatOverlap, tm.Key.Span(), "key formats of '%s' and '%s' in %s overlap: listing '%s' (prefix %q) would also return keys of '%s'",
+		t.Name, u.Name, what, lister.Name, lister.Prefix, other.Name)
+	lists, under := "lists every key starting with "+strconv.Quote(lister.Prefix), "start with "+strconv.Quote(lister.Prefix)
+	if lister.Prefix == "" {
+		lists, under = "lists every key of the binding", "are listed with them"
+	}
+	if lister == t {
+		d.Labelled("%s", lists).Also(um.Key.Span(), "keys of '%s' %s", u.Name, under)
+	} else {
+		d.Labelled("keys of '%s' %s", t.Name, under).Also(um.Key.Span(), "'%s' %s", u.Name, lists)
+	}
+	a, b := ownPrefix(lister, false), ownPrefix(other, true)
+	if i, _ := overlapping([]*idl.Template{{Prefix: keyPrefix(a)}}, &idl.Template{Prefix: keyPrefix(b)}); i < 0 {
+		d.Helpf("give each template its own literal prefix, e.g. %q for '%s' and %q for '%s'", a, lister.Name, b, other.Name)
+	} else {
+		d.Helpf("give each template its own literal prefix, one that neither starts nor is started by the other's")
+	}
 }
 
-func keyPattern(t *idl.Template) []keyItem {
-	var items []keyItem
-	key := t.Key
-	for key != "" {
-		open := strings.IndexByte(key, '{')
-		end := strings.IndexByte(key, '}')
-		if open != 0 || end < 0 {
-			items = append(items, keyItem{lit: key[0]})
-			key = key[1:]
-			continue
-		}
-		class := "any"
-		for _, p := range t.Params {
-			if p.Name == key[1:end] && p.Type.Kind == idl.Int {
-				class = "int"
-			}
-		}
-		items = append(items, keyItem{class: class})
-		key = key[end+1:]
+// ownPrefix suggests a key format for t that starts with a literal of its
+// own: its key as it is, unless that has no literal prefix or rename is
+// set, else its name followed by its placeholders.
+func ownPrefix(t *idl.Template, rename bool) string {
+	if t.Prefix != "" && !rename {
+		return t.Key
 	}
-	return items
+	key := t.Name
+	for _, part := range strings.SplitAfter(t.Key, "}") {
+		if open := strings.IndexByte(part, '{'); open >= 0 {
+			key += "/" + part[open:]
+		}
+	}
+	return key
 }
 
-func (k keyItem) accepts(b byte) bool {
-	switch k.class {
-	case "":
-		return b == k.lit
-	case "int":
-		return b == '-' || b >= '0' && b <= '9'
+// keyPrefix is a key format up to its first placeholder.
+func keyPrefix(key string) string {
+	if open := strings.IndexByte(key, '{'); open >= 0 {
+		return key[:open]
 	}
-	return b != '/'
-}
-
-// keysMeet reports whether some key matches both patterns: a search over
-// pairs of positions, where a placeholder may stay put after consuming a
-// byte. The alphabet that matters is every literal byte plus one byte
-// standing for all others.
-func keysMeet(a, b []keyItem) bool {
-	alphabet := []byte{'0', 'x'}
-	for _, k := range slices.Concat(a, b) {
-		if k.class == "" {
-			alphabet = append(alphabet, k.lit)
-		}
-	}
-	type state struct{ i, j int }
-	seen := map[state]bool{}
-	var visit func(s state) bool
-	visit = func(s state) bool {
-		if seen[s] {
-			return false
-		}
-		seen[s] = true
-		if s.i == len(a) && s.j == len(b) {
-			return true
-		}
-		if s.i == len(a) || s.j == len(b) {
-			return false
-		}
-		for _, ch := range alphabet {
-			if !a[s.i].accepts(ch) || !b[s.j].accepts(ch) {
-				continue
-			}
-			// After one byte each item may end; a placeholder may also go on.
-			for _, di := range steps(a[s.i]) {
-				for _, dj := range steps(b[s.j]) {
-					if visit(state{s.i + di, s.j + dj}) {
-						return true
-					}
-				}
-			}
-		}
-		return false
-	}
-	return visit(state{0, 0})
-}
-
-func steps(k keyItem) []int {
-	if k.class == "" {
-		return []int{1}
-	}
-	return []int{1, 0}
+	return key
 }

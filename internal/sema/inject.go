@@ -73,12 +73,12 @@ func (c *checker) context(e *ast.InjectEntry, params []*idl.Param) *idl.DurableT
 			return nil
 		}
 		p := params[j]
-		if !p.Type.Equal(shard.Type) {
-			c.diags.Errorf(diag.ArgType, a.Span(), "parameter '%s' has type %s, but shard field '%s' is %s", a.Name, p.Type, shard.Name, shard.Type).
-				Labelled("wrong type")
+		if !c.fillsKey(a, "parameter '"+a.Name+"'", p.Type, "shard field '"+shard.Name+"'", shard) {
 			return nil
 		}
-		p.Validators = appendNew(p.Validators, shard.Validators)
+		if p.Type.Equal(shard.Type) {
+			p.Validators = appendNew(p.Validators, shard.Validators)
+		}
 		target.Args = append(target.Args, a.Name)
 	}
 	return target

@@ -20,6 +20,7 @@ type modelInfo struct {
 	table   bool               // it has column, foreign, primary or unique items
 	routes  []*ast.Field       // fields of its route blocks
 	uniques [][]string         // unique groups as written
+	onlyD1  string             // the schema's one D1 database, backing a table written without "for"
 
 	built *idl.Model            // nil until built, or when the model is unusable
 	ir    map[string]*idl.Field // built columns and route fields, by name
@@ -117,6 +118,9 @@ func (c *checker) collect(d *ast.ModelDecl) *modelInfo {
 			c.oneField(it.Fields, it, it.Kind.String(), func(id *ast.Ident) { add(id, it.Kind.String()+" field", &member{kind: kind}) })
 		}
 	}
+	if d.Backing == nil && mi.table && len(c.out.Env.D1) == 1 {
+		mi.onlyD1 = c.out.Env.D1[0]
+	}
 	return mi
 }
 
@@ -133,10 +137,11 @@ func (c *checker) oneField(names []*ast.Ident, block ast.Node, what string, decl
 	}
 }
 
-// bindingName is the model's "for" binding as written, or "".
+// bindingName is the model's "for" binding as written, the D1 database
+// that backs a table written without one, or "".
 func (mi *modelInfo) bindingName() string {
 	if mi.decl.Backing == nil {
-		return ""
+		return mi.onlyD1
 	}
 	return mi.decl.Backing.Binding.Name
 }
@@ -320,7 +325,7 @@ func (c *checker) validBacking(mi *modelInfo) bool {
 	b := mi.decl.Backing
 	switch {
 	case b == nil:
-		return !mi.table
+		return !mi.table || mi.onlyD1 != ""
 	case slices.Contains(c.out.Env.D1, b.Binding.Name):
 		return b.Args == nil
 	}
@@ -330,12 +335,16 @@ func (c *checker) validBacking(mi *modelInfo) bool {
 
 // shardCount is the number of shard fields a Durable Object declares,
 // whether or not each analysed cleanly.
-func shardCount(s *store) int {
-	n := 0
+func shardCount(s *store) int { return len(shardFields(s)) }
+
+// shardFields lists the shard fields a Durable Object declares, whether
+// or not each analysed cleanly.
+func shardFields(s *store) []*ast.Field {
+	var fields []*ast.Field
 	for _, sb := range s.decl.Shards {
-		n += len(sb.Fields)
+		fields = append(fields, sb.Fields...)
 	}
-	return n
+	return fields
 }
 
 // addField appends a column or route field whose type resolved.
@@ -358,13 +367,14 @@ func (c *checker) nullablePrimary(name string, at ast.Node) {
 // model can be used.
 func (c *checker) backing(mi *modelInfo, m *idl.Model) bool {
 	b := mi.decl.Backing
-	if b == nil {
-		if mi.table {
-			c.diags.Errorf(diag.MissingBacking, mi.decl.Name.Span(), "model '%s' has a table but no database", m.Name).
-				Labelled("needs `for <binding>`").
-				Helpf("store it in a D1 database (`model %s for Db`) or a Durable Object (`model %s for MyDo(tenant)`)", m.Name, m.Name)
-			return false
-		}
+	switch {
+	case b == nil && mi.onlyD1 != "":
+		m.Backing = &idl.Backing{Binding: mi.onlyD1, Kind: idl.D1Backing, Shard: []string{}}
+		return true
+	case b == nil && mi.table:
+		c.missingBacking(mi)
+		return false
+	case b == nil:
 		return true
 	}
 	name := b.Binding.Name
@@ -421,6 +431,50 @@ func (c *checker) backing(mi *modelInfo, m *idl.Model) bool {
 		}
 	}
 	return true
+}
+
+// missingBacking reports a table written without "for" in a schema that
+// does not declare exactly one D1 database, which would back it.
+func (c *checker) missingBacking(mi *modelInfo) {
+	name := mi.decl.Name.Name
+	d := c.diags.Errorf(diag.MissingBacking, mi.decl.Name.Span(), "model '%s' has a table but no database", name).
+		Labelled("needs `for <binding>`")
+	dbs := slices.Sorted(slices.Values(c.out.Env.D1))
+	if len(dbs) == 0 {
+		d.Helpf("declare a database `d1 { Db }` and write `model %s for Db`", name)
+	} else {
+		fors := make([]string, len(dbs))
+		for i, db := range dbs {
+			fors[i] = "`model " + name + " for " + db + "`"
+		}
+		d.Notef("without `for`, a table is stored in the D1 database only when the schema declares exactly one; it declares %d: %s", len(dbs), quoted(dbs))
+		d.Helpf("name the database: %s", orList(fors))
+	}
+	if durables := c.storeNames(ast.Durable); len(durables) > 0 {
+		s := c.stores[durables[0]]
+		d.Helpf("or store it in Durable Object '%s': `model %s for %s`", s.decl.Name.Name, name, backingExample(s))
+	}
+}
+
+// backingExample is "D(a, b)" for a Durable Object with shard fields a
+// and b, or "D" for a global one.
+func backingExample(s *store) string {
+	var names []string
+	for _, f := range shardFields(s) {
+		names = append(names, f.Name.Name)
+	}
+	if len(names) == 0 {
+		return s.decl.Name.Name
+	}
+	return s.decl.Name.Name + "(" + strings.Join(names, ", ") + ")"
+}
+
+// orList joins items as "a", "a or b", "a, b or c".
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 func (c *checker) argCount(at ast.Node, what, noun string, want, got int) *diag.Diagnostic {

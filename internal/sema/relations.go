@@ -464,12 +464,12 @@ func (c *checker) storeField(mi *modelInfo, m *idl.Model, sf *ast.StoreField) {
 		if f == nil {
 			return // the field has an error of its own
 		}
-		if !f.Type.Equal(p.Type) {
-			c.diags.Errorf(diag.ArgType, a.Span(), "'%s' has type %s, but template parameter '%s' is %s", a.Name, f.Type, p.Name, p.Type).
-				Labelled("wrong type")
+		if !c.fillsKey(a, "'"+a.Name+"'", f.Type, "template parameter '"+p.Name+"'", p) {
 			return
 		}
-		f.Validators = appendNew(f.Validators, p.Validators)
+		if f.Type.Equal(p.Type) {
+			f.Validators = appendNew(f.Validators, p.Validators)
+		}
 		from, to = append(from, p.Name), append(to, a.Name)
 	}
 	field := &idl.StoreField{Name: name, Type: t.Type, Validators: t.Validators, Binding: s.decl.Name.Name,
@@ -479,6 +479,37 @@ func (c *checker) storeField(mi *modelInfo, m *idl.Model, sf *ast.StoreField) {
 	} else {
 		m.KV = append(m.KV, field)
 	}
+}
+
+// fillsKey reports whether a value of type from, written at a and
+// described as name, can fill the key parameter or shard field to
+// (described as what), reporting when it cannot. Keys are text: the
+// runtime writes each value with String(), which prints an int as its
+// decimal digits, so an int also fills a string, unless the string
+// carries validators, which an int could not be checked against.
+func (c *checker) fillsKey(a *ast.Ident, name string, from *idl.Type, what string, to *idl.Field) bool {
+	switch {
+	case from.Equal(to.Type):
+		return true
+	case from.Kind != idl.Int || to.Type.Kind != idl.String:
+		c.diags.Errorf(diag.ArgType, a.Span(), "%s has type %s, but %s is %s", name, from, what, to.Type).
+			Labelled("wrong type")
+		return false
+	case len(to.Validators) > 0:
+		c.diags.Errorf(diag.ArgType, a.Span(), "%s has type int, but %s is a string with validators", name, what).
+			Labelled("an int cannot be checked against [%s %s]", to.Validators[0].Kind, validatorArg(to.Validators[0])).
+			Helpf("declare '%s' as int, or fill it with a string", to.Name)
+		return false
+	}
+	return true
+}
+
+// validatorArg is a validator's argument as written in a tag.
+func validatorArg(v idl.Validator) string {
+	if v.IsRegex() {
+		return "/" + v.Arg + "/"
+	}
+	return v.Arg
 }
 
 // renameParams rewrites the placeholders of a key format.

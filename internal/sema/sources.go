@@ -6,6 +6,7 @@ import (
 
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/suggest"
 	"github.com/cloesce-go/cloesce/internal/syntax/ast"
 )
 
@@ -206,9 +207,7 @@ func (c *checker) stub(s *ast.SourceDecl, mi *modelInfo, st *ast.Stub) *idl.Sour
 			if f, ok := tag.(*ast.FlagTag); ok && f.Name.Name == "instance" && kind == "get" {
 				param.Instance = true
 				if m := mi.fields[p.Name.Name]; m == nil || !m.isValue() {
-					c.diags.Errorf(diag.InstanceParam, f.Span(), "[instance] parameter '%s' is not a column or route field of '%s'", p.Name.Name, mi.decl.Name.Name).
-						Labelled("the client has no such value to fill in").
-						Helpf("[instance] takes the value from the object the client holds: name the parameter after one of its columns or route fields")
+					c.notInstance(mi, p, f)
 				}
 			}
 		}
@@ -216,6 +215,65 @@ func (c *checker) stub(s *ast.SourceDecl, mi *modelInfo, st *ast.Stub) *idl.Sour
 	}
 	injected, target := c.inject(st.Tags, params)
 	return &idl.SourceMethod{Params: params, Injected: injected, Stub: true, Durable: target}
+}
+
+// notInstance reports an [instance] parameter p that names no column or
+// route field of the model, saying what to add so that it does.
+func (c *checker) notInstance(mi *modelInfo, p *ast.Field, tag *ast.FlagTag) {
+	name, model := p.Name.Name, mi.decl.Name.Name
+	d := c.diags.Errorf(diag.InstanceParam, tag.Span(), "[instance] parameter '%s' is not a column or route field of '%s'", name, model).
+		Labelled("the client has no such value to fill in").
+		Notef("[instance] takes the value from the object the client holds")
+	if m := mi.fields[name]; m != nil {
+		e := mi.names.names[name]
+		d.Also(e.id.Span(), "'%s' is a %s", name, e.what).
+			Helpf("name the parameter after a column or route field of '%s'", model)
+		return
+	}
+	var values []string
+	for n, m := range mi.fields {
+		if m.isValue() {
+			values = append(values, n)
+		}
+	}
+	if s, ok := suggest.Closest(name, values); ok {
+		d.Helpf("did you mean '%s'?", s)
+		return
+	}
+	typ := p.Type.Span().Text()
+	if b := mi.decl.Backing; b != nil {
+		// A Durable Object's shard field under another name on this model.
+		if s := c.stores[b.Binding.Name]; s != nil && s.decl.Kind == ast.Durable && b.Args != nil {
+			for i, f := range shardFields(s) {
+				if f.Name.Name == name && i < len(b.Args.Names) {
+					d.Helpf("'%s' holds the shard field '%s' of '%s' as '%s': write `[instance] %s: %s`", model, name, s.decl.Name.Name, b.Args.Names[i].Name, b.Args.Names[i].Name, typ)
+					return
+				}
+			}
+		}
+	} else if !mi.table {
+		for _, dn := range c.storeNames(ast.Durable) {
+			s := c.stores[dn]
+			if slices.ContainsFunc(shardFields(s), func(f *ast.Field) bool { return f.Name.Name == name }) {
+				d.Helpf("'%s' is a shard field of Durable Object '%s': back the model with it, `model %s for %s %s`", name, dn, model, backingExample(s), bodyExample(mi)).
+					Helpf("or add a route field: `route { %s: %s }`", name, typ)
+				return
+			}
+		}
+	}
+	if mi.table {
+		d.Helpf("add it as a column of '%s': `column { %s: %s }`", model, name, typ)
+	} else {
+		d.Helpf("add it as a route field of '%s': `route { %s: %s }`", model, name, typ)
+	}
+}
+
+// bodyExample stands for a model's body in a suggested declaration.
+func bodyExample(mi *modelInfo) string {
+	if len(mi.decl.Items) == 0 {
+		return "{}"
+	}
+	return "{ ... }"
 }
 
 // defaultTree is the include tree of a source that names none: every
