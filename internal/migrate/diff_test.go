@@ -173,3 +173,47 @@ func TestUnchanged(t *testing.T) {
 		t.Errorf("empty first migration:\n%s", got)
 	}
 }
+
+// TestAutoincrementKeys checks which keys the snapshot marks
+// AUTOINCREMENT, the one kind of key SQLite allows it on: a table's lone
+// int key column, a foreign key or not, never a string or composite key.
+func TestAutoincrementKeys(t *testing.T) {
+	snap := snapshot(t, `
+model A for db {
+    primary { id: int }
+    column { n: int }
+}
+model B for db {
+    primary { code: string }
+}
+model C for db {
+    primary {
+        foreign A::id { aId }
+        n: int
+    }
+}
+model D for db {
+    primary {
+        foreign A::id { aId }
+    }
+}`)
+	var got []string
+	for _, tb := range snap.Tables {
+		for _, c := range tb.Columns {
+			if c.Autoincrement {
+				got = append(got, tb.Name+"."+c.Name)
+			}
+		}
+	}
+	if want := []string{"A.id", "D.aId"}; !slices.Equal(got, want) {
+		t.Errorf("AUTOINCREMENT columns %q, want %q", got, want)
+	}
+	plan, err := migrate.Diff(nil, snap, migrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sql := strings.Join(plan.Statements(), ";\n")
+	if n := strings.Count(sql, "INTEGER PRIMARY KEY AUTOINCREMENT"); n != 2 || !strings.Contains(sql, `"id" INTEGER PRIMARY KEY AUTOINCREMENT,`) {
+		t.Errorf("want A and D created with AUTOINCREMENT keys:\n%s", sql)
+	}
+}

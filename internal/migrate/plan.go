@@ -431,6 +431,10 @@ func (p *planner) rebuildReasons(t *live, want *Table) []string {
 			reasons = append(reasons, fmt.Sprintf("column %s becomes required", quoteIdent(c.Name)))
 		case !old.Nullable && c.Nullable:
 			reasons = append(reasons, fmt.Sprintf("column %s becomes optional", quoteIdent(c.Name)))
+		case old.Autoincrement && !c.Autoincrement && slices.Equal(t.PrimaryKey, want.PrimaryKey):
+			reasons = append(reasons, fmt.Sprintf("its key %s is no longer AUTOINCREMENT", quoteIdent(c.Name)))
+		case !old.Autoincrement && c.Autoincrement && slices.Equal(t.PrimaryKey, want.PrimaryKey):
+			reasons = append(reasons, fmt.Sprintf("its key %s becomes AUTOINCREMENT, so that the keys of deleted rows are never used again", quoteIdent(c.Name)))
 		}
 	}
 	for _, fk := range t.ForeignKeys {
@@ -572,6 +576,9 @@ func (p *planner) fill(t *Table, c *Column) string {
 // that references it, directly or not, are copied out to backup tables,
 // deleted children first, and copied back parents first once t has its
 // new shape. Only tables this migration created, being empty, stay put.
+// An AUTOINCREMENT table that stays one keeps its counter (see
+// restoreSequence); one that becomes one starts counting from its largest
+// key, which SQLite records as the rows are copied back with their keys.
 func (p *planner) rebuild(t *live, want *Table, reasons []string) error {
 	set := map[string]bool{t.Name: true}
 	for changed := true; changed; {
@@ -604,6 +611,11 @@ func (p *planner) rebuild(t *live, want *Table, reasons []string) error {
 	if len(moved) > 0 {
 		s.Summary += fmt.Sprintf("; the rows of %s, which depend on it, are moved out and back", strings.Join(moved, ", "))
 	}
+	keep := autoincrement(&t.Table) && autoincrement(want)
+	if keep {
+		s.Summary += "; its AUTOINCREMENT counter is kept"
+		s.SQL = append(s.SQL, fmt.Sprintf(`CREATE TABLE %s AS SELECT "seq" FROM sqlite_sequence WHERE "name" = %s`, quoteIdent(sequenceBackup(t.Name)), quoteText(t.Name)))
+	}
 	s.SQL = append(s.SQL, p.clearBackEdges(order)...)
 	for _, u := range slices.Backward(order) {
 		if u == t {
@@ -618,12 +630,35 @@ func (p *planner) rebuild(t *live, want *Table, reasons []string) error {
 		return err
 	}
 	s.SQL = append(s.SQL, back...)
+	if keep {
+		s.SQL = append(s.SQL, restoreSequence(t.Name)...)
+	}
 	for _, u := range order {
 		s.SQL = append(s.SQL, "DROP TABLE "+quoteIdent(backup(u.Name)))
 	}
 	p.step(s)
 	t.Table, t.indexes = copyTable(want), indexesOf(want)
 	return nil
+}
+
+// autoincrement reports whether t's key is AUTOINCREMENT.
+func autoincrement(t *Table) bool {
+	return slices.ContainsFunc(t.Columns, func(c *Column) bool { return c.Autoincrement })
+}
+
+// restoreSequence returns the statements that give a rebuilt AUTOINCREMENT
+// table its counter back from its sequenceBackup, and drop that. Dropping
+// the table deleted its row of sqlite_sequence; copying its rows back set
+// a new one to their largest key, which is less than the counter when the
+// rows with the largest keys were deleted, and may have set none.
+func restoreSequence(table string) []string {
+	saved := quoteIdent(sequenceBackup(table))
+	name := quoteText(table)
+	return []string{
+		fmt.Sprintf(`UPDATE sqlite_sequence SET "seq" = (SELECT "seq" FROM %s) WHERE "name" = %s AND "seq" < (SELECT "seq" FROM %s)`, saved, name, saved),
+		fmt.Sprintf(`INSERT INTO sqlite_sequence ("name", "seq") SELECT %s, "seq" FROM %s WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "name" = %s)`, name, saved, name),
+		"DROP TABLE " + saved,
+	}
 }
 
 // copyBack returns the statements that refill the ordered tables from

@@ -20,9 +20,11 @@ import (
 // foreign keys enforced, as D1 and Durable Objects enforce them: each
 // step's migration is planned from the previous snapshot, applied in one
 // transaction to the database seeded by the steps before, and must leave
-// no broken foreign key and the same tables, columns, keys and indexes as
-// creating the step's schema from nothing. The final data must be exactly
-// what the scenario's checks list. The migrations and plans are goldens.
+// no broken foreign key and the same tables, columns, keys, AUTOINCREMENT
+// and indexes as creating the step's schema from nothing; planning the
+// same schema again from the snapshot it wrote must change nothing. The
+// final data must be exactly what the scenario's checks list. The
+// migrations and plans are goldens.
 func TestScenarios(t *testing.T) {
 	golden.Txtar(t, "testdata/scenarios", func(t *testing.T, ar *txtar.Archive) map[string]string {
 		s, err := migratetest.Parse(t.Name(), ar)
@@ -31,7 +33,7 @@ func TestScenarios(t *testing.T) {
 		}
 		db := openDB(t)
 		out := map[string]string{}
-		var last *migrate.Snapshot
+		last := start(t, db, s.Start)
 		for i, st := range s.Steps {
 			n := i + 1
 			snap, plan := planStep(t, n, st, last)
@@ -57,6 +59,9 @@ func TestScenarios(t *testing.T) {
 			if err != nil {
 				t.Fatalf("step %d: snapshot does not read back: %v", n, err)
 			}
+			if again, err := migrate.Diff(last, snap, migrate.Options{}); err != nil || !again.Empty() {
+				t.Fatalf("step %d: the same schema again plans %q (error %v)", n, again.Statements(), err)
+			}
 		}
 		for _, c := range s.Checks {
 			got, err := query(db, c.Query)
@@ -69,6 +74,29 @@ func TestScenarios(t *testing.T) {
 		}
 		return out
 	})
+}
+
+// start makes db the database an earlier cloesce left, when the scenario
+// starts from one, and returns the snapshot that cloesce wrote (nil
+// otherwise, for a first migration).
+func start(t *testing.T, db *sql.DB, st *migratetest.Start) *migrate.Snapshot {
+	t.Helper()
+	if st == nil {
+		return nil
+	}
+	snap, err := migrate.DecodeSnapshot([]byte(st.Snapshot))
+	if err != nil {
+		t.Fatalf("0.json: %v", err)
+	}
+	for _, q := range []string{st.SQL, st.Seed} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("step 0: %v", err)
+		}
+	}
+	if err := sameShape(db, snap); err != nil {
+		t.Fatalf("0.sql and 0.json disagree: %v", err)
+	}
+	return snap
 }
 
 // planStep plans step n from the snapshot of the step before, checking
@@ -192,6 +220,14 @@ func shape(db *sql.DB) (string, error) {
 	var b strings.Builder
 	for _, table := range tables {
 		fmt.Fprintf(&b, "table %s\n", table)
+		// SQLite keeps AUTOINCREMENT in the table's SQL alone.
+		auto, err := query(db, "SELECT instr(upper(sql), 'AUTOINCREMENT') > 0 FROM sqlite_master WHERE type = 'table' AND name = ?", table)
+		if err != nil {
+			return "", err
+		}
+		if auto[0] == "1" {
+			b.WriteString("  AUTOINCREMENT\n")
+		}
 		for _, q := range []string{
 			`SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY name`,
 			`SELECT "table", group_concat("from"), group_concat("to"), on_update, on_delete FROM (SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq) GROUP BY id ORDER BY 1, 2`,

@@ -56,10 +56,17 @@ type Table struct {
 
 // A Column is a table column. Type is the schema's SQL type: int, real,
 // string, blob, bool, date or json.
+//
+// Autoincrement marks the key of a table whose primary key is this one int
+// column, created INTEGER PRIMARY KEY AUTOINCREMENT so that SQLite never
+// assigns the key of a deleted row again. Snapshots written before cloesce
+// did so lack it (false is left out of the JSON, so their hashes still
+// hold), and the next migration rebuilds their tables with it.
 type Column struct {
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Nullable bool   `json:"nullable,omitempty"`
+	Name          string `json:"name"`
+	Type          string `json:"type"`
+	Nullable      bool   `json:"nullable,omitempty"`
+	Autoincrement bool   `json:"autoincrement,omitempty"`
 }
 
 // A ForeignKey says that Columns hold the References columns of Table.
@@ -130,6 +137,9 @@ func tableOf(m *idl.Model) (*Table, error) {
 	for _, f := range m.PrimaryKey {
 		t.PrimaryKey = append(t.PrimaryKey, f.Name)
 	}
+	if t.rowid() {
+		t.Columns[0].Autoincrement = true // key columns come first
+	}
 	for _, fk := range m.ForeignKeys {
 		t.ForeignKeys = append(t.ForeignKeys, &ForeignKey{Columns: fk.Columns, Table: fk.Model, References: fk.References})
 	}
@@ -149,6 +159,17 @@ func (s *Snapshot) Table(name string) *Table {
 		}
 	}
 	return nil
+}
+
+// rowid reports whether t's primary key is a single int column, which
+// SQLite makes an alias of the rowid: the only key AUTOINCREMENT is
+// allowed on.
+func (t *Table) rowid() bool {
+	if len(t.PrimaryKey) != 1 {
+		return false
+	}
+	c := t.Column(t.PrimaryKey[0])
+	return c != nil && c.Type == "int"
 }
 
 // Column returns the column named name, or nil.
@@ -269,6 +290,11 @@ func (t *Table) check() error {
 	}
 	if len(t.PrimaryKey) == 0 {
 		return fmt.Errorf("no primary key")
+	}
+	for _, c := range t.Columns {
+		if c.Autoincrement && !(t.rowid() && c.Name == t.PrimaryKey[0]) {
+			return fmt.Errorf("column %q is autoincrement but not the primary key of a single int column", c.Name)
+		}
 	}
 	groups := [][]string{t.PrimaryKey}
 	for _, fk := range t.ForeignKeys {

@@ -89,6 +89,7 @@ func TestDecodeSnapshotErrors(t *testing.T) {
 		{"missing column", `"columns": [
             "weatherReportId"`, `"columns": [
             "reportId"`, `table "Weather": no column "reportId"`},
+		{"autoincrement off the key", `"type": "date"`, `"type": "date", "autoincrement": true`, `table "Weather": column "dateTime" is autoincrement but not the primary key of a single int column`},
 		{"missing table", `"table": "WeatherReport"`, `"table": "Report"`, `table "Weather": foreign key to "Report", which is not in the snapshot`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -41,6 +41,11 @@ func rowValue(cols []string) string {
 // backup names the table that holds a table's rows during a rebuild.
 func backup(table string) string { return "_cloesce_bak_" + table }
 
+// sequenceBackup names the table that holds a table's row of
+// sqlite_sequence while the table is rebuilt. It cannot be the backup of
+// another table, whose name would start with _cloesce_bak_.
+func sequenceBackup(table string) string { return "_cloesce_seq_" + table }
+
 // indexName names the unique index of a unique group.
 func indexName(table string, cols []string) string {
 	return table + "_" + strings.Join(cols, "_") + "_key"
@@ -48,16 +53,21 @@ func indexName(table string, cols []string) string {
 
 // createTable returns the CREATE TABLE statement of t. A single int key
 // is an INTEGER PRIMARY KEY, an alias of the rowid, so that SQLite assigns
-// it when an insert leaves it out; other keys are a table constraint.
-// Unique groups are separate indexes (see createIndex), which can be
-// added and dropped without rebuilding the table.
+// it when an insert leaves it out; AUTOINCREMENT, as the snapshot records
+// it, makes that key larger than any the table ever held, so that the key
+// of a deleted row is never given to another. Other keys are a table
+// constraint. Unique groups are separate indexes (see createIndex), which
+// can be added and dropped without rebuilding the table.
 func createTable(t *Table) string {
-	rowid := len(t.PrimaryKey) == 1 && t.Column(t.PrimaryKey[0]).Type == "int"
+	rowid := t.rowid()
 	var lines []string
 	for _, c := range t.Columns {
-		if rowid && c.Name == t.PrimaryKey[0] {
+		switch {
+		case rowid && c.Name == t.PrimaryKey[0] && c.Autoincrement:
+			lines = append(lines, quoteIdent(c.Name)+" INTEGER PRIMARY KEY AUTOINCREMENT")
+		case rowid && c.Name == t.PrimaryKey[0]:
 			lines = append(lines, quoteIdent(c.Name)+" INTEGER PRIMARY KEY")
-		} else {
+		default:
 			lines = append(lines, columnDef(c))
 		}
 	}

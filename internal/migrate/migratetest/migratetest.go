@@ -11,6 +11,11 @@
 //	check       queries on the final database and the rows they return
 //	N.sql N.ts  the migration of step N (goldens the migrate tests write)
 //
+// A scenario may start from a database an earlier release of cloesce
+// made, to show how its migrations carry such databases over: 0.sql and
+// 0.json are the D1 migration and snapshot that release wrote (inputs,
+// never rewritten), applied before step 1 and followed by 0.seed.sql.
+//
 // In check, blocks are separated by blank lines: a query on one line, then
 // one line per row with its values joined by "|", NULL for null.
 package migratetest
@@ -40,6 +45,14 @@ type Scenario struct {
 	Steps   []*Step
 	Checks  []*Check
 	Modules []string // the Durable Object migration modules of its goldens, by step
+	Start   *Start   // the database step 1 migrates, when an earlier cloesce made it
+}
+
+// A Start is a D1 database as an earlier release of cloesce left it.
+type Start struct {
+	SQL      string // the migration that release wrote
+	Snapshot string // the snapshot it wrote with it
+	Seed     string // rows put in after the migration
 }
 
 // A Step is one version of the schema and the migration to it.
@@ -101,6 +114,12 @@ func Parse(name string, ar *txtar.Archive) (*Scenario, error) {
 	}
 	if len(s.Steps) == 0 {
 		return nil, errors.New("no 1.clo entry")
+	}
+	if sql, ok := entries["0.sql"]; ok {
+		s.Start = &Start{SQL: sql, Snapshot: entries["0.json"], Seed: entries["0.seed.sql"]}
+		if s.Start.Snapshot == "" {
+			return nil, errors.New("a 0.sql entry without its 0.json snapshot")
+		}
 	}
 	check, ok := entries["check"]
 	if !ok {
