@@ -6,6 +6,7 @@
 
 import type { Method, Model, Param, Schema, Source, SourceMethod } from "./cidl.js";
 import { fromVar } from "./convert.js";
+import { upgradeEnv } from "./generated.js";
 import { CloesceError } from "./errors.js";
 import type { Storage } from "./hydrate.js";
 import { HttpResult, problem, type ParamProblem } from "./http.js";
@@ -38,17 +39,22 @@ export class CloesceApp {
   private readonly registry = new Map<string, Impl>();
   private readonly base: string;
   private readonly env: Record<string, unknown>;
+  private readonly hasEnv: boolean;
   private readonly durable?: DurableHost;
   private readonly defaults?: ReadonlyMap<string, { tag: string }>;
 
-  /** @internal Generated code builds apps: use `cloesce(env)` or a Durable Object's `this.cloesce(env)`. */
+  /**
+   * @internal Generated code builds apps: use `cloesce(env)` (or `cloesce()`
+   * and `app.run(request, env)`) or a Durable Object's `this.cloesce(env)`.
+   */
   constructor(
     private readonly schema: Schema,
-    workersUrl: string,
-    env: object,
+    private readonly workersUrl: string,
+    env: object | undefined,
     options: AppOptions = {},
   ) {
-    this.env = env as Record<string, unknown>;
+    this.env = (env ?? {}) as Record<string, unknown>;
+    this.hasEnv = env !== undefined;
     this.durable = options.durable;
     this.defaults = options.defaults;
     if (schema.compiler !== VERSION) {
@@ -65,8 +71,16 @@ export class CloesceApp {
     return this;
   }
 
-  /** Answers a request. Never throws: failures become problem+json responses. */
-  async run(request: Request): Promise<Response> {
+  /**
+   * Answers a request, in env when given (else in the env the app was
+   * built with). Never throws: failures become problem+json responses.
+   */
+  async run(request: Request, env?: object): Promise<Response> {
+    if (env !== undefined) return this.in(env).run(request);
+    if (!this.hasEnv) {
+      console.error("cloesce: the app has no environment: call cloesce(env), or app.run(request, env)");
+      return problem(500, "the server failed to handle this request; see the worker's log");
+    }
     try {
       const r = await this.route(request);
       return r instanceof Response ? r : r.toResponse();
@@ -131,6 +145,13 @@ export class CloesceApp {
     return out;
   }
 
+  /** This app, with its registrations, over env (its bindings given their helpers). */
+  private in(env: object): CloesceApp {
+    const app = new CloesceApp(this.schema, this.workersUrl, upgradeEnv(env, this.schema), { durable: this.durable, defaults: this.defaults });
+    for (const [tag, impl] of this.registry) app.registry.set(tag, impl);
+    return app;
+  }
+
   private lookup(tag: string): Impl | undefined {
     return this.registry.get(tag) ?? (this.defaults?.get(tag) as Impl | undefined);
   }
@@ -173,8 +194,10 @@ export class CloesceApp {
       out[method.params[0]!.name] = request.body ?? new ReadableStream();
       return out;
     }
+    // Every other verb's body is read, even for a method without
+    // parameters: a body must be JSON (415, 400 otherwise) whatever the method.
     let body: Record<string, unknown> | undefined;
-    if (method.verb !== "GET" && method.params.length > 0) body = await readJson(request);
+    if (method.verb !== "GET") body = await readJson(request);
     for (const p of method.params) {
       const r =
         body && Object.hasOwn(body, p.name)
@@ -233,12 +256,65 @@ function notImplemented(what: string): HttpResult<never> {
   return HttpResult.fail(501, `${what} is declared in the schema but not implemented; register an implementation with app.register(...)`);
 }
 
-/** Reads a JSON object body: empty means no members; too large is 413, not JSON is 400. */
+/** application/json, or any type with the +json suffix (RFC 6839), without its parameters, lowercased. */
+const JSON_MEDIA = /^(?:application\/json|[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+\+json)$/;
+
+/**
+ * Reports whether a Content-Type header names a JSON media type:
+ * `application/json` or `<type>/<subtype>+json`, with any parameters
+ * (`; charset=utf-8`), in any case.
+ */
+export function isJsonMediaType(header: string | null): boolean {
+  if (header === null) return false;
+  return JSON_MEDIA.test(header.split(";", 1)[0]!.trim().toLowerCase());
+}
+
+/**
+ * The 415 for a body that is not declared JSON. A cross-site HTML form can
+ * POST text/plain, form-encoded or multipart bodies without a CORS
+ * preflight, so only a JSON media type may carry parameters (DESIGN §3.9).
+ */
+function unsupportedMedia(header: string | null): CloesceError {
+  const got = header === null || header.trim() === "" ? "no Content-Type" : `Content-Type ${header.split(";", 1)[0]!.trim().slice(0, 100)}`;
+  return new CloesceError(415, `the request body has ${got}; send it as application/json (or another +json type)`);
+}
+
+function tooLarge(): CloesceError {
+  return new CloesceError(413, `the request body is larger than ${MAX_JSON_BODY} bytes`);
+}
+
+/**
+ * Reads a JSON object body. An empty body means no members and needs no
+ * Content-Type; any other needs a JSON media type (415), at most
+ * MAX_JSON_BODY bytes (413), and must be a JSON object (400) or only
+ * whitespace (no members, as before).
+ */
 async function readJson(request: Request): Promise<Record<string, unknown>> {
+  const type = request.headers.get("Content-Type");
+  const json = isJsonMediaType(type);
   const length = Number(request.headers.get("Content-Length") ?? "0");
-  if (length > MAX_JSON_BODY) throw new CloesceError(413, `the request body is larger than ${MAX_JSON_BODY} bytes`);
-  const text = await request.text();
-  if (text.length > MAX_JSON_BODY) throw new CloesceError(413, `the request body is larger than ${MAX_JSON_BODY} bytes`);
+  if (length > 0 && !json) throw unsupportedMedia(type);
+  if (length > MAX_JSON_BODY) throw tooLarge();
+  if (request.body === null) return {};
+  // Read in chunks, so a body without Content-Length (chunked) is refused
+  // as soon as it is too large, or as soon as it is non-empty and not JSON.
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (value.byteLength === 0) continue;
+    size += value.byteLength;
+    const refusal = !json ? unsupportedMedia(type) : size > MAX_JSON_BODY ? tooLarge() : undefined;
+    if (refusal) {
+      reader.cancel().catch(() => {});
+      throw refusal;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  text += decoder.decode();
   if (text.trim() === "") return {};
   let body: unknown;
   try {

@@ -5,8 +5,21 @@
 // writes: KV values are JSON with the metadata beside them.
 
 import type { Durable, Store, Template } from "./cidl.js";
-import { durableName, fillKeyArgs } from "./keys.js";
+import { durableName, fillKeyArgs, keyPrefix } from "./keys.js";
 import { KValue } from "./kvalue.js";
+
+/**
+ * The leading parts of a parameter tuple: for [a: A, b: B] they are [],
+ * [a: A] and [a: A, b: B]. A plain array (no fixed length) stays itself.
+ */
+export type Leading<P extends unknown[]> = number extends P["length"] ? P : P extends [...infer H, unknown] ? Leading<H> | P : [];
+
+/**
+ * The arguments of a template's list: values of its leading parameters
+ * (none, some or all, in order), then optionally the list options. For
+ * P = [a: A, b: B]: (), (options), (a), (a, options), (a, b), (a, b, options).
+ */
+export type ListArgs<P extends unknown[], O> = Leading<P> extends infer L ? (L extends unknown[] ? L | [...L, options?: O] : never) : never;
 
 export interface KvTemplate<A extends unknown[], T> {
   /** The key for these parameters. */
@@ -18,8 +31,12 @@ export interface KvTemplate<A extends unknown[], T> {
   /** Stores the value (JSON-encoded unless it is a stream). */
   put(...args: [...A, T]): Promise<void>;
   delete(...args: A): Promise<void>;
-  /** Lists the keys of this template (its prefix). */
-  list(options?: Omit<KVNamespaceListOptions, "prefix">): Promise<KVNamespaceListResult<unknown, string>>;
+  /**
+   * Lists the keys of this template: under its prefix, or with leading
+   * parameter values, under the key filled up to the next parameter
+   * ("profile/{userId}/favNum" with userId 7: "profile/7/favNum").
+   */
+  list(...args: ListArgs<A, Omit<KVNamespaceListOptions, "prefix">>): Promise<KVNamespaceListResult<unknown, string>>;
 }
 
 export interface R2Template<A extends unknown[]> {
@@ -28,7 +45,8 @@ export interface R2Template<A extends unknown[]> {
   head(...args: A): Promise<R2Object | null>;
   put(...args: [...A, Parameters<R2Bucket["put"]>[1]]): Promise<R2Object | null>;
   delete(...args: A): Promise<void>;
-  list(options?: Omit<R2ListOptions, "prefix">): Promise<R2Objects>;
+  /** Lists the objects of this template, as KvTemplate.list does the keys. */
+  list(...args: ListArgs<A, Omit<R2ListOptions, "prefix">>): Promise<R2Objects>;
 }
 
 /** Helpers of a Durable Object namespace N, addressing instances by shard values A. */
@@ -45,7 +63,8 @@ export interface DurableKvTemplate<A extends unknown[], T> {
   get(...args: A): T | null;
   put(...args: [...A, T]): void;
   delete(...args: A): boolean;
-  list(options?: Omit<SyncKvListOptions, "prefix">): Iterable<[string, T]>;
+  /** Lists the entries of this template, as KvTemplate.list does the keys. */
+  list(...args: ListArgs<A, Omit<SyncKvListOptions, "prefix">>): Iterable<[string, T]>;
 }
 
 type Args = unknown[];
@@ -56,6 +75,26 @@ function keyOf(t: Template, args: readonly unknown[]): string {
     t.params.map((p) => p.name),
     args,
   );
+}
+
+/**
+ * Splits list's arguments into the prefix they fix and the options. The
+ * last argument is the options when it is undefined or an object other
+ * than a Date (key values are strings, numbers, booleans or dates).
+ */
+function listArgs(t: Template, args: readonly unknown[]): [string, object | undefined] {
+  let values = args;
+  let options: object | undefined;
+  const last = args[args.length - 1];
+  if (args.length > 0 && (last === undefined || (typeof last === "object" && last !== null && !(last instanceof Date)))) {
+    values = args.slice(0, -1);
+    options = last as object | undefined;
+  }
+  if (values.length > t.params.length) {
+    throw new TypeError(`${t.name}.list takes at most ${t.params.length} key value(s) and the options, got ${args.length} arguments`);
+  }
+  const prefix = values.length === 0 ? t.prefix : keyPrefix(t.key, t.params.map((p) => p.name), values);
+  return [prefix, options];
 }
 
 function isStream(t: Template): boolean {
@@ -85,7 +124,10 @@ export function kvHelpers(ns: KVNamespace, store: Store): Record<string, KvTempl
         await ns.put(keyOf(t, args.slice(0, n)), stream ? (v as ReadableStream) : JSON.stringify(v ?? null));
       },
       delete: async (...args) => ns.delete(keyOf(t, args)),
-      list: (options) => ns.list({ ...options, prefix: t.prefix }),
+      list: async (...args: unknown[]) => {
+        const [prefix, options] = listArgs(t, args);
+        return ns.list({ ...options, prefix });
+      },
     };
   }
   return out;
@@ -102,7 +144,10 @@ export function r2Helpers(bucket: R2Bucket, store: Store): Record<string, R2Temp
       head: (...args) => bucket.head(keyOf(t, args)),
       put: (...args) => bucket.put(keyOf(t, args.slice(0, n)), args[n] as Parameters<R2Bucket["put"]>[1]),
       delete: (...args) => bucket.delete(keyOf(t, args)),
-      list: (options) => bucket.list({ ...options, prefix: t.prefix }),
+      list: async (...args: unknown[]) => {
+        const [prefix, options] = listArgs(t, args);
+        return bucket.list({ ...options, prefix });
+      },
     };
   }
   return out;
@@ -129,7 +174,10 @@ export function durableStorageHelpers(storage: DurableObjectStorage, durable: Du
       get: (...args) => storage.kv.get(keyOf(t, args)) ?? null,
       put: (...args) => storage.kv.put(keyOf(t, args.slice(0, n)), args[n]),
       delete: (...args) => storage.kv.delete(keyOf(t, args)),
-      list: (options) => storage.kv.list({ ...options, prefix: t.prefix }),
+      list: (...args: unknown[]) => {
+        const [prefix, options] = listArgs(t, args);
+        return storage.kv.list({ ...options, prefix });
+      },
     };
   }
   return out;

@@ -6,7 +6,6 @@
 import type { Model, Param, Schema, Source, SourceMethod, Tree } from "./cidl.js";
 import { durableHelpers, kvHelpers, r2Helpers } from "./bindings.js";
 import { binding, type Storage } from "./hydrate.js";
-import { HttpResult } from "./http.js";
 import { Orm, type ModelMeta, type Query } from "./orm.js";
 import type { Row } from "./map.js";
 import type { DeepPartial } from "./partial.js";
@@ -111,8 +110,7 @@ function makeGet(meta: ModelMeta, source: Source, sql: boolean) {
     const seed = sql ? shardSeed(meta.model, m.params, args) : Object.fromEntries(m.params.map((p, i) => [p.name, args[i]]));
     const keys = args.slice(args.length - meta.model.primary_key.length);
     const q = sql ? query(meta, source.get_query, storage.env, keys) : undefined;
-    const found = await Orm.get(meta, storage, { query: q, include: source.tree, seed });
-    return found === null ? HttpResult.fail(404, `${meta.model.name} not found`) : HttpResult.ok(200, found);
+    return Orm.get(meta, storage, { query: q, include: source.tree, seed });
   };
 }
 
@@ -124,7 +122,7 @@ function makeList(meta: ModelMeta, source: Source) {
     const seed = shardSeed(meta.model, m.params, args);
     const shardCount = seed ? Object.keys(seed).length : 0;
     const q = query(meta, source.list_query, storage.env, args.slice(shardCount));
-    return HttpResult.ok(200, await Orm.list(meta, storage, { query: q, include: source.tree, seed }));
+    return Orm.list(meta, storage, { query: q, include: source.tree, seed });
   };
 }
 
@@ -134,18 +132,18 @@ function makeSave(meta: ModelMeta, source: Source) {
     const [env, args] = split(m, all);
     const storage = storageOf(meta, env);
     const seed = shardSeed(meta.model, m.params, args);
-    const saved = await Orm.save(meta, storage, args[args.length - 1], source.tree, seed);
-    return saved === null ? HttpResult.fail(404, `${meta.model.name} not found`) : HttpResult.ok(200, saved);
+    return Orm.save(meta, storage, args[args.length - 1], source.tree, seed);
   };
 }
 
 /** The typed form of modelOrm for one model: E is its env argument, or its Durable Object. */
 export interface ModelOrm<Self, E> {
-  /** Saves a partial object graph in one batch; returns it as include selects it, or null when an update found no row. */
-  save(env: E, model: DeepPartial<Self>, include?: Tree): Promise<Self | null>;
-  /** Runs query (optional for models without a table) and returns the first object, hydrated. */
+  /** Saves a partial object graph in one batch; returns it as include selects it (an update that finds no row is a 404). */
+  save(env: E, model: DeepPartial<Self>, include?: Tree): Promise<Self>;
+  /** Runs query and returns the first object, hydrated, or null; without a query, the first object by primary key. */
   get(env: E, opts?: { query?: Query; include?: Tree; seed?: Partial<Self> }): Promise<Self | null>;
-  list(env: E, opts: { query: Query; include?: Tree }): Promise<Self[]>;
+  /** Runs query and returns its objects, hydrated; without a query, every object by primary key. */
+  list(env: E, opts?: { query?: Query; include?: Tree }): Promise<Self[]>;
   /** Rebuilds objects from the rows of a SELECT with Orm.select's aliases. */
   map(result: D1Result | Row[], include?: Tree): Self[];
   /** Fetches KV and R2 fields along include and gives fields their JavaScript form. */
@@ -157,7 +155,7 @@ export function modelOrm<Self, E>(meta: ModelMeta): ModelOrm<Self, E> {
   return {
     save: (env, model, include) => Orm.save<Self>(meta, storageOf(meta, env), model, include),
     get: (env, opts = {}) => Orm.get<Self>(meta, storageOf(meta, env), opts as { query?: Query; include?: Tree; seed?: Obj }),
-    list: (env, opts) => Orm.list<Self>(meta, storageOf(meta, env), opts),
+    list: (env, opts = {}) => Orm.list<Self>(meta, storageOf(meta, env), opts),
     map: (result, include) => Orm.map<Self>(meta, result, include),
     hydrate: (env, base, include) => Orm.hydrate<Self>(meta, storageOf(meta, env), base, include),
   };

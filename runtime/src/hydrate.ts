@@ -98,11 +98,14 @@ async function fetchStore(field: StoreField, obj: Obj, storage: Storage): Promis
     obj[field.name] = await binding<R2Bucket>(storage, field.binding).get(key);
     return;
   }
+  // A key that does not exist gives null, not a KValue. A key holding
+  // JSON null exists: it gives a KValue whose raw is null.
   const ns = binding<KVNamespace>(storage, field.binding);
   if (typeof field.type === "object" && "kvobject" in field.type && field.type.kvobject === "stream") {
-    obj[field.name] = new KValue(await ns.get(key, "stream"), null);
+    const body = await ns.get(key, "stream");
+    obj[field.name] = body === null ? null : new KValue(body, null);
     return;
   }
-  const { value, metadata } = await ns.getWithMetadata(key, "json");
-  obj[field.name] = new KValue(value, metadata);
+  const { value, metadata } = await ns.getWithMetadata(key, "text");
+  obj[field.name] = value === null ? null : new KValue(JSON.parse(value), metadata);
 }

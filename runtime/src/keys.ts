@@ -40,6 +40,29 @@ export function fillKeyArgs(format: string, names: readonly string[], args: read
   return fillKey(format, values);
 }
 
+/**
+ * The prefix of format fixed by the leading parameters given in args
+ * (names in template order): format up to its first placeholder whose
+ * parameter has no value, the placeholders before it filled as fillKey
+ * does. Every given value is checked as a key segment, so a prefix can
+ * never reach outside its template. With no values this is the text
+ * before the first placeholder; with all of them, the whole key.
+ */
+export function keyPrefix(format: string, names: readonly string[], args: readonly unknown[]): string {
+  if (args.length > names.length) throw new TypeError(`a prefix of ${JSON.stringify(format)} takes at most ${names.length} value(s), got ${args.length}`);
+  const values = new Map<string, string>();
+  args.forEach((v, i) => values.set(names[i]!, segment(names[i]!, v)));
+  let out = "";
+  let last = 0;
+  for (const m of format.matchAll(placeholder)) {
+    const v = values.get(m[1]!);
+    if (v === undefined) return out + format.slice(last, m.index);
+    out += format.slice(last, m.index) + v;
+    last = m.index + m[0].length;
+  }
+  return out + format.slice(last);
+}
+
 /** Reports whether every placeholder of format has a non-null value. */
 export function keyResolvable(format: string, values: Readonly<Record<string, unknown>>): boolean {
   for (const m of format.matchAll(placeholder)) {

@@ -4,13 +4,13 @@
 
 import type { Model, Schema, Tree } from "./cidl.js";
 import { toBytes } from "./convert.js";
-import { databaseError } from "./errors.js";
+import { CloesceError, databaseError } from "./errors.js";
 import { binding, hydrate, type Storage } from "./hydrate.js";
 import { fillKey } from "./keys.js";
 import { KValue } from "./kvalue.js";
 import { mapRows, type Row } from "./map.js";
 import { planSave, type Statement } from "./save.js";
-import { defaultTree, select, selectParts } from "./select.js";
+import { defaultTree, quote, select, selectParts } from "./select.js";
 import { modelInfo } from "./schema.js";
 
 export type { Storage } from "./hydrate.js";
@@ -64,17 +64,18 @@ export class Orm {
   }
 
   /**
-   * Runs query and returns its first object, hydrated, or null. A model
-   * without a table needs no query: its object is seed, hydrated.
+   * Runs query and returns its first object, hydrated, or null. Without a
+   * query, a model with a table yields its first object in primary-key
+   * order (findFirst), and a model without one yields seed, hydrated.
    */
-  static async get<T>(meta: ModelMeta, storage: Storage, opts: { query?: Query; include?: Tree | null; seed?: Record<string, unknown> }): Promise<T | null> {
+  static async get<T>(meta: ModelMeta, storage: Storage, opts: { query?: Query; include?: Tree | null; seed?: Record<string, unknown> } = {}): Promise<T | null> {
     const tree = opts.include ?? defaultTree(meta.schema, meta.model);
     let obj: Record<string, unknown>;
     if (meta.model.primary_key.length === 0) {
       obj = { ...opts.seed };
     } else {
-      if (!opts.query) throw new Error(`cloesce: Orm.get of ${meta.model.name} needs a query`);
-      const found = mapRows(meta.schema, meta.model, await run(storage, opts.query), tree)[0];
+      const query = opts.query ?? allQuery(meta, storage, tree, 1);
+      const found = mapRows(meta.schema, meta.model, await run(storage, query), tree)[0];
       if (!found) return null;
       obj = Object.assign(found, opts.seed);
     }
@@ -82,10 +83,12 @@ export class Orm {
     return obj as T;
   }
 
-  /** Runs query and returns its objects, hydrated. */
-  static async list<T>(meta: ModelMeta, storage: Storage, opts: { query: Query; include?: Tree | null; seed?: Record<string, unknown> }): Promise<T[]> {
+  /** Runs query (without one: every object in primary-key order) and returns its objects, hydrated. */
+  static async list<T>(meta: ModelMeta, storage: Storage, opts: { query?: Query; include?: Tree | null; seed?: Record<string, unknown> } = {}): Promise<T[]> {
     const tree = opts.include ?? defaultTree(meta.schema, meta.model);
-    const objs = mapRows(meta.schema, meta.model, await run(storage, opts.query), tree);
+    if (meta.model.primary_key.length === 0) throw new Error(`cloesce: ${meta.model.name} has no table to list`);
+    const query = opts.query ?? allQuery(meta, storage, tree);
+    const objs = mapRows(meta.schema, meta.model, await run(storage, query), tree);
     await Promise.all(
       objs.map((o) => {
         if (opts.seed) Object.assign(o, opts.seed);
@@ -97,10 +100,10 @@ export class Orm {
 
   /**
    * Saves value, a partial object graph, in one atomic batch, then writes
-   * its KV fields and returns it as tree selects it (null if an update
-   * found no row). seed holds Durable Object shard fields.
+   * its KV fields and returns it as tree selects it. An update that finds
+   * no row is a 404 CloesceError. seed holds Durable Object shard fields.
    */
-  static async save<T>(meta: ModelMeta, storage: Storage, value: unknown, include?: Tree | null, seed?: Record<string, unknown>): Promise<T | null> {
+  static async save<T>(meta: ModelMeta, storage: Storage, value: unknown, include?: Tree | null, seed?: Record<string, unknown>): Promise<T> {
     const tree = include ?? defaultTree(meta.schema, meta.model);
     const input = { ...(value as Record<string, unknown>), ...seed };
     const plan = planSave(meta.schema, meta.model, input, selectParts(meta.schema, meta.model, null, tree));
@@ -108,7 +111,7 @@ export class Orm {
     let saved: Record<string, unknown>;
     if (plan.select >= 0) {
       const found = mapRows(meta.schema, meta.model, results[plan.select]!, tree)[0];
-      if (!found) return null;
+      if (!found) throw new CloesceError(404, `${meta.model.name} not found: the update matched no row`);
       saved = Object.assign(found, seed);
     } else {
       saved = input;
@@ -135,6 +138,25 @@ async function writeStore(storage: Storage, field: { binding: string; durable?: 
   const opts = kv.metadata === null || kv.metadata === undefined ? undefined : { metadata: kv.metadata };
   const isStream = kv.raw instanceof ReadableStream;
   await ns.put(key, isStream ? (kv.raw as ReadableStream) : JSON.stringify(kv.raw ?? null), opts);
+}
+
+/**
+ * The query of every object of a model along tree, in primary-key order;
+ * with limit, only the first ones (children stay whole: the limit applies
+ * to the root table's keys).
+ */
+function allQuery(meta: ModelMeta, storage: Storage, tree: Tree, limit?: number): Query {
+  const table = quote(meta.model.name);
+  const keys = meta.model.primary_key.map((f) => quote(f.name)).join(", ");
+  const { sql: base, joinedKeys } = selectParts(meta.schema, meta.model, null, tree);
+  const where =
+    limit === undefined
+      ? ""
+      : `\nWHERE (${meta.model.primary_key.map((f) => `${table}.${quote(f.name)}`).join(", ")}) IN (\n    SELECT ${keys} FROM ${table}\n    ORDER BY ${keys}\n    LIMIT ${limit}\n)`;
+  const order = [...meta.model.primary_key.map((f) => `${table}.${quote(f.name)}`), ...joinedKeys].join(", ");
+  const sql = `${base}${where}\nORDER BY ${order}`;
+  if (meta.model.backing?.kind === "durable") return { query: sql, values: [] };
+  return binding<D1Database>(storage, meta.model.backing!.binding).prepare(sql);
 }
 
 /** Runs one query and returns its rows. */

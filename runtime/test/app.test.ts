@@ -240,3 +240,67 @@ describe("Durable Object storage fields", () => {
     expect((await call("GET", "/Board/$get?name=eta")).json).toEqual({ name: "eta", total: null });
   });
 });
+
+describe("request bodies on workerd (DESIGN §3.9)", () => {
+  async function post(path: string, body: BodyInit, headers: Record<string, string> = {}) {
+    const res = await mf.dispatchFetch(base + path, { method: "POST", body, headers } as never);
+    return { status: res.status, type: res.headers.get("Content-Type"), json: (await res.json()) as any };
+  }
+
+  it("answers 415 for a body that is not declared JSON, naming the types, and writes nothing", async () => {
+    const before = (await call("GET", "/User/$list?limit=1000")).json.length;
+    const model = JSON.stringify({ model: { name: "Mallory", active: true } });
+    const plain = await post("/User/$save", model, { "Content-Type": "text/plain" });
+    expect(plain.status).toBe(415);
+    expect(plain.type).toBe("application/problem+json");
+    expect(plain.json.detail).toBe("the request body has Content-Type text/plain; send it as application/json (or another +json type)");
+    expect((await post("/User/$save", new URLSearchParams({ model: "x" }))).status).toBe(415);
+    const none = await post("/User/$save", new TextEncoder().encode(model));
+    expect(none.status).toBe(415);
+    expect(none.json.detail).toMatch(/^the request body has no Content-Type/);
+    expect((await call("GET", "/User/$list?limit=1000")).json.length).toBe(before);
+  });
+
+  it("accepts application/json with parameters and +json types", async () => {
+    for (const type of ["application/json; charset=utf-8", "application/merge-patch+json"]) {
+      const r = await post("/User/stamp", JSON.stringify({ n: 3 }), { "Content-Type": type });
+      expect(r.status, type).toBe(200);
+      expect(r.json).toBe("3 at 2026-01-02T03:04:05.000Z");
+    }
+  });
+
+  it("applies the same rules to a method without parameters", async () => {
+    expect((await post("/User/ping", "{not json", { "Content-Type": "application/json" })).status).toBe(400);
+    expect((await post("/User/ping", "{}", { "Content-Type": "text/plain" })).status).toBe(415);
+    expect((await post("/User/ping", "{}", { "Content-Type": "application/json" })).json).toBe("pong");
+    expect((await call("POST", "/User/ping")).json).toBe("pong");
+  });
+
+  it("refuses before forwarding to a Durable Object", async () => {
+    expect((await post("/Tally/bump", JSON.stringify({ name: "iota", by: 5 }), { "Content-Type": "text/plain" })).status).toBe(415);
+    expect((await call("POST", "/Tally/bump", { name: "iota", by: 1 })).json).toBe(1);
+  });
+});
+
+describe("KV fields and list", () => {
+  it("hydrates a KV field whose key is absent as null", async () => {
+    const { json: u } = await call("POST", "/User/$save", { model: { name: "Kim", active: true } });
+    expect(u.prefs).toBeNull();
+    expect((await call("GET", `/User/$get?id=${u.id}`)).json.prefs).toBeNull();
+    expect((await call("GET", "/Note/$get?topic=never-written")).json).toEqual({ topic: "never-written", text: null });
+    // A key holding JSON null exists: its value is null.
+    await (await mf.getKVNamespace("Store")).put("notes/nothing", "null");
+    expect((await call("GET", "/Note/$get?topic=nothing")).json).toEqual({ topic: "nothing", text: { raw: null, metadata: null } });
+  });
+
+  it("lists a template's keys under the prefix its leading parameters fix", async () => {
+    const kv = await mf.getKVNamespace("Store");
+    for (const key of ["tags/a/x", "tags/a/y", "tags/ab/z", "tags/b/w"]) await kv.put(key, '"t"');
+    expect((await call("GET", "/User/tagKeys?owner=a")).json).toEqual(["tags/a/x", "tags/a/y"]);
+    expect((await call("GET", "/User/tagKeys?owner=ab")).json).toEqual(["tags/ab/z"]);
+    expect((await call("GET", "/User/tagKeys")).json).toEqual(["tags/a/x", "tags/a/y", "tags/ab/z", "tags/b/w"]);
+    const escape = await call("GET", `/User/tagKeys?owner=${encodeURIComponent("a/..")}`);
+    expect(escape.status).toBe(400);
+    expect(escape.json.errors).toEqual([{ param: "owner", message: expect.stringMatching(/^owner cannot be "a\/\.\." in a key/) }]);
+  });
+});

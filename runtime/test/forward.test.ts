@@ -23,11 +23,25 @@ it("forwards a method without parameters with its body, leaving no branch of it 
       },
     }),
   };
-  const request = new Request("https://example.com/User/banner", { method: "PUT", body: "{}" });
+  const request = new Request("https://example.com/User/banner", { method: "PUT", headers: { "Content-Type": "application/json" }, body: "{}" });
   const res = await new CloesceApp(schema, "https://example.com", { Global }).run(request);
   expect(res.status).toBe(200);
   expect(await res.text()).toBe('"hello"');
   expect(seen).toEqual([{ name: "Global", body: "{}" }]);
   // workerd holds the object's response back while the Worker's branch of the tee is unread.
   expect(request.bodyUsed).toBe(true);
+});
+
+it("refuses a body that is not JSON before forwarding", async () => {
+  const seen: string[] = [];
+  const Global = {
+    idFromName: (name: string) => name,
+    get: (name: string) => ({ fetch: async () => (seen.push(name), new Response('"hello"')) }),
+  };
+  const app = new CloesceApp(schema, "https://example.com", { Global });
+  const plain = await app.run(new Request("https://example.com/User/banner", { method: "PUT", headers: { "Content-Type": "text/plain" }, body: "{}" }));
+  expect(plain.status).toBe(415);
+  const broken = await app.run(new Request("https://example.com/User/banner", { method: "PUT", headers: { "Content-Type": "application/json" }, body: "{not json" }));
+  expect(broken.status).toBe(400);
+  expect(seen).toEqual([]);
 });

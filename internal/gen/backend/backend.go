@@ -46,7 +46,7 @@ func Generate(s *idl.Schema, workersURL string) []byte {
 	for _, i := range s.Injects {
 		g.kinds[i] = "inject"
 	}
-	g.use("CloesceApp", "HttpResult", "Schema", "implement")
+	g.use("CloesceApp", "DeepPartial", "HttpResult", "KValue", "Schema", "implement")
 
 	g.w.line("const cidl = cidlJson as unknown as Schema;")
 	g.w.line("const WORKERS_URL = %s;", jsString(workersURL))
@@ -71,6 +71,8 @@ func Generate(s *idl.Schema, workersURL string) []byte {
 	}
 	out.WriteString(g.importLine())
 	out.WriteString("import cidlJson from \"./cidl.json\";\n\n")
+	out.WriteString("// The runtime's types that user code names, under the documented import.\n")
+	out.WriteString("export { type DeepPartial, HttpResult, KValue };\n\n")
 	out.WriteString(g.w.b.String())
 	return []byte(out.String())
 }

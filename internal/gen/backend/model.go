@@ -68,22 +68,14 @@ func (g *gen) self(m *idl.Model) {
 		g.w.line("%s?: %s;", propName(n.Name), g.tsType(n.Type))
 	}
 	for _, f := range m.KV {
-		g.w.line("%s?: %s;", propName(f.Name), g.tsType(f.Type)+nullUnlessKV(f))
+		// Null when the key is absent (KV or Durable Object storage alike).
+		g.w.line("%s?: %s;", propName(f.Name), g.tsType(idl.Wrap(idl.Option, f.Type)))
 	}
 	for _, f := range m.R2 {
 		// Hydrated with its body, so a method can stream self.<field>.body.
 		g.w.line("%s?: R2ObjectBody | null;", propName(f.Name))
 	}
 	g.w.close("}")
-}
-
-// nullUnlessKV: a Workers KV field is always a KValue (raw null when the
-// key is absent); a Durable Object storage field is the value or null.
-func nullUnlessKV(f *idl.StoreField) string {
-	if f.Durable {
-		return " | null"
-	}
-	return ""
 }
 
 // api writes the interface the user implements: one signature per method
@@ -185,13 +177,13 @@ func (g *gen) generatedSource(m *idl.Model, src *idl.Source) {
 		}
 	}
 	if !src.Get.Stub {
-		g.w.line("get(%s): Promise<HttpResult<Self>>;", g.signature(src.Get))
+		g.w.line("get(%s): Promise<Self | null>;", g.signature(src.Get))
 	}
 	if src.List != nil && !src.List.Stub && m.HasSQL() {
-		g.w.line("list(%s): Promise<HttpResult<Self[]>>;", g.signature(src.List))
+		g.w.line("list(%s): Promise<Self[]>;", g.signature(src.List))
 	}
 	if !src.Save.Stub {
-		g.w.line("save(%s): Promise<HttpResult<Self>>;", g.signature(src.Save))
+		g.w.line("save(%s): Promise<Self>;", g.signature(src.Save))
 	}
 	g.w.close("}")
 	g.w.line("export const %s = dataSource<%s>(Meta, %s);", src.Name, src.Name, jsString(src.Name))
@@ -266,9 +258,10 @@ func (g *gen) impl(m *idl.Model, stubbed []*idl.Source) {
 		}
 		g.w.close("}")
 	}
-	methods := "Api"
+	// Any subset: a declared method left out answers 501 naming it.
+	methods := "Partial<Api>"
 	if len(stubbed) > 0 {
-		methods = "Api & Sources"
+		methods = "Partial<Api & Sources>"
 	}
 	this := "I"
 	if len(members) > 0 {
@@ -295,9 +288,9 @@ func (g *gen) app() {
 	}
 	g.w.close("]);")
 	g.w.line("")
-	g.w.line("/** The app for a request: register implementations and injectables, then run it. */")
-	g.w.open("export function cloesce(env: CfEnv): CloesceApp {")
-	g.w.line("return new CloesceApp(cidl, WORKERS_URL, upgradeEnv(env), { defaults });")
+	g.w.line("/** The app: register implementations and injectables, then run it (given env here, or to run). */")
+	g.w.open("export function cloesce(env?: CfEnv): CloesceApp {")
+	g.w.line("return new CloesceApp(cidl, WORKERS_URL, env && upgradeEnv(env), { defaults });")
 	g.w.close("}")
 	g.w.line("")
 	g.w.open("export default {")

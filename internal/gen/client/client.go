@@ -113,8 +113,8 @@ func (g *generator) pooProperties(p *idl.Poo) []property {
 }
 
 // modelProperties lists a model's data: key, columns, route fields,
-// navigations, KV fields, R2 fields. A one-to-one navigation or R2 object
-// may be absent; a one-to-many navigation is at least empty.
+// navigations, KV fields, R2 fields. A one-to-one navigation, KV field or
+// R2 object may be absent; a one-to-many navigation is at least empty.
 func (g *generator) modelProperties(m *idl.Model) []property {
 	var out []property
 	for _, f := range slices.Concat(m.PrimaryKey, m.Columns, m.Routes) {
@@ -128,7 +128,8 @@ func (g *generator) modelProperties(m *idl.Model) []property {
 		}
 	}
 	for _, f := range m.KV {
-		out = append(out, g.field(f.Name, f.Type))
+		// As in the backend's Self: present when included, null when the key is absent.
+		out = append(out, property{f.Name + "?: " + tsType(idl.Wrap(idl.Option, f.Type)) + ";", f.Name, g.decoder(f.Type)})
 	}
 	for _, f := range m.R2 {
 		out = append(out, property{f.Name + "?: R2Object;", f.Name, g.decoder(f.Type)})

@@ -47,6 +47,9 @@ func Spell(t *idl.Type, n Names) string {
 		n.use("DeepPartial")
 		return "DeepPartial<" + n.Object(t.Name) + ">"
 	case idl.Option:
+		if t.Elem.Kind == idl.Option {
+			return Spell(t.Elem, n) // option<option<T>> is still T | null
+		}
 		return Spell(t.Elem, n) + " | null"
 	case idl.KVObject:
 		n.use("KValue")

@@ -3,7 +3,7 @@
 // carries CORS headers, so the page also works from another origin (say,
 // Vite's dev server).
 import { HttpResult } from "cloesce";
-import * as clo from "../../.cloesce/backend.js";
+import * as clo from "@cloesce/backend.js";
 
 /** The generated bindings plus the page's files. */
 interface WorkerEnv extends clo.CfEnv {

@@ -1,7 +1,7 @@
 // The weather page: lists reports with their entries, creates a report with
 // entries in one nested save, and uploads and shows a photo per entry, all
 // through the client Cloesce generated from the schema.
-import { type HttpResult, Weather, WeatherReport } from "../../.cloesce/client";
+import { type HttpResult, Weather, WeatherReport } from "@cloesce/client.js";
 
 const errorBox = element("error", HTMLDivElement);
 const form = element("report-form", HTMLFormElement);

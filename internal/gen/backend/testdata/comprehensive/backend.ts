@@ -24,6 +24,9 @@ import {
 } from "cloesce";
 import cidlJson from "./cidl.json";
 
+// The runtime's types that user code names, under the documented import.
+export { type DeepPartial, HttpResult, KValue };
+
 const cidl = cidlJson as unknown as Schema;
 const WORKERS_URL = "https://example.com";
 
@@ -159,8 +162,8 @@ export namespace Home {
   export namespace GeneratedSource {
     export interface Default {
       readonly tree: IncludeTree;
-      get(env: { Cache: Env.Cache; Files: Env.Files }, userId: number, today: Date): Promise<HttpResult<Self>>;
-      save(env: { Cache: Env.Cache; Files: Env.Files }, model: DeepPartial<Home.Self>): Promise<HttpResult<Self>>;
+      get(env: { Cache: Env.Cache; Files: Env.Files }, userId: number, today: Date): Promise<Self | null>;
+      save(env: { Cache: Env.Cache; Files: Env.Files }, model: DeepPartial<Home.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -168,7 +171,7 @@ export namespace Home {
   export const Orm = modelOrm<Self, { Cache?: Env.Cache; Files?: Env.Files }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -192,9 +195,9 @@ export namespace Page {
       readonly selectQuery: string;
       getQuery(id: number): SqlStatement;
       listQuery(lastSeen_id: number | null, limit: number): SqlStatement;
-      get(env: { ctx: Tenant }, slug: string, id: number): Promise<HttpResult<Self>>;
-      list(env: { ctx: Tenant }, slug: string, lastSeen_id: number | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { ctx: Tenant }, slug: string, model: DeepPartial<Page.Self>): Promise<HttpResult<Self>>;
+      get(env: { ctx: Tenant }, slug: string, id: number): Promise<Self | null>;
+      list(env: { ctx: Tenant }, slug: string, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      save(env: { ctx: Tenant }, slug: string, model: DeepPartial<Page.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -202,7 +205,7 @@ export namespace Page {
   export const Orm = modelOrm<Self, Tenant>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -214,7 +217,7 @@ export namespace Profile {
   export interface Self {
     userId: number;
     day: Date;
-    visits?: KValue<number>;
+    visits?: KValue<number> | null;
     picture?: R2ObjectBody | null;
   }
 
@@ -223,8 +226,8 @@ export namespace Profile {
   export namespace GeneratedSource {
     export interface Default {
       readonly tree: IncludeTree;
-      get(env: { Cache: Env.Cache; Files: Env.Files }, userId: number, day: Date): Promise<HttpResult<Self>>;
-      save(env: { Cache: Env.Cache; Files: Env.Files }, model: DeepPartial<Profile.Self>): Promise<HttpResult<Self>>;
+      get(env: { Cache: Env.Cache; Files: Env.Files }, userId: number, day: Date): Promise<Self | null>;
+      save(env: { Cache: Env.Cache; Files: Env.Files }, model: DeepPartial<Profile.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -232,7 +235,7 @@ export namespace Profile {
   export const Orm = modelOrm<Self, { Cache?: Env.Cache; Files?: Env.Files }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -249,7 +252,7 @@ export namespace Reports {
   }
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I>): I & { tag: typeof Tag } {
     return implement(Tag, {}, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -259,7 +262,7 @@ export namespace Settings {
   export const Meta = modelMeta(cidl, Tag);
 
   export interface Self {
-    values?: KValue<unknown>;
+    values?: KValue<unknown> | null;
   }
 
   export interface Api {}
@@ -267,8 +270,8 @@ export namespace Settings {
   export namespace GeneratedSource {
     export interface Default {
       readonly tree: IncludeTree;
-      get(env: { Cache: Env.Cache }): Promise<HttpResult<Self>>;
-      save(env: { Cache: Env.Cache }, model: DeepPartial<Settings.Self>): Promise<HttpResult<Self>>;
+      get(env: { Cache: Env.Cache }): Promise<Self | null>;
+      save(env: { Cache: Env.Cache }, model: DeepPartial<Settings.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -276,7 +279,7 @@ export namespace Settings {
   export const Orm = modelOrm<Self, { Cache?: Env.Cache }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -298,9 +301,9 @@ export namespace Tag {
       readonly selectQuery: string;
       getQuery(env: { Main: Env.Main }, name: string, category: string): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_name: string | null, lastSeen_category: string | null, limit: number): D1PreparedStatement;
-      get(env: { Main: Env.Main }, name: string, category: string): Promise<HttpResult<Self>>;
-      list(env: { Main: Env.Main }, lastSeen_name: string | null, lastSeen_category: string | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { Main: Env.Main }, model: DeepPartial<Tag.Self>): Promise<HttpResult<Self>>;
+      get(env: { Main: Env.Main }, name: string, category: string): Promise<Self | null>;
+      list(env: { Main: Env.Main }, lastSeen_name: string | null, lastSeen_category: string | null, limit: number): Promise<Self[]>;
+      save(env: { Main: Env.Main }, model: DeepPartial<Tag.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -308,7 +311,7 @@ export namespace Tag {
   export const Orm = modelOrm<Self, { Main: Env.Main }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -328,7 +331,7 @@ export namespace User {
     photo: Uint8Array;
     prefs: unknown;
     posts?: Post.Self[];
-    settings?: KValue<unknown>;
+    settings?: KValue<unknown> | null;
     avatar?: R2ObjectBody | null;
   }
 
@@ -350,9 +353,9 @@ export namespace User {
       readonly selectQuery: string;
       getQuery(env: { Main: Env.Main }, id: number): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
-      get(env: { Main: Env.Main }, id: number): Promise<HttpResult<Self>>;
-      list(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { Main: Env.Main }, model: DeepPartial<User.Self>): Promise<HttpResult<Self>>;
+      get(env: { Main: Env.Main }, id: number): Promise<Self | null>;
+      list(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      save(env: { Main: Env.Main }, model: DeepPartial<User.Self>): Promise<Self>;
     }
     export const Bare = dataSource<Bare>(Meta, "Bare");
 
@@ -361,9 +364,9 @@ export namespace User {
       readonly selectQuery: string;
       getQuery(env: { Main: Env.Main }, id: number): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
-      get(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, id: number): Promise<HttpResult<Self>>;
-      list(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, lastSeen_id: number | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, model: DeepPartial<User.Self>): Promise<HttpResult<Self>>;
+      get(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, id: number): Promise<Self | null>;
+      list(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      save(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, model: DeepPartial<User.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
 
@@ -396,7 +399,7 @@ export namespace User {
   }
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api & Sources>(methods: I & ThisType<I & { Orm: typeof Orm; Bare: GeneratedSource.Bare; Default: GeneratedSource.Default; WithPosts: GeneratedSource.WithPosts }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api & Sources>>(methods: I & ThisType<I & { Orm: typeof Orm; Bare: GeneratedSource.Bare; Default: GeneratedSource.Default; WithPosts: GeneratedSource.WithPosts }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Bare: GeneratedSource.Bare, Default: GeneratedSource.Default, WithPosts: GeneratedSource.WithPosts }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -423,9 +426,9 @@ export namespace Post {
       readonly selectQuery: string;
       getQuery(env: { Main: Env.Main }, id: number): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
-      get(env: { Main: Env.Main }, id: number): Promise<HttpResult<Self>>;
-      list(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { Main: Env.Main }, model: DeepPartial<Post.Self>): Promise<HttpResult<Self>>;
+      get(env: { Main: Env.Main }, id: number): Promise<Self | null>;
+      list(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      save(env: { Main: Env.Main }, model: DeepPartial<Post.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -433,7 +436,7 @@ export namespace Post {
   export const Orm = modelOrm<Self, { Main: Env.Main }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -457,9 +460,9 @@ export namespace PostTag {
       readonly selectQuery: string;
       getQuery(env: { Main: Env.Main }, postId: number, tagName: string, tagCategory: string): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_postId: number | null, lastSeen_tagName: string | null, lastSeen_tagCategory: string | null, limit: number): D1PreparedStatement;
-      get(env: { Main: Env.Main }, postId: number, tagName: string, tagCategory: string): Promise<HttpResult<Self>>;
-      list(env: { Main: Env.Main }, lastSeen_postId: number | null, lastSeen_tagName: string | null, lastSeen_tagCategory: string | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { Main: Env.Main }, model: DeepPartial<PostTag.Self>): Promise<HttpResult<Self>>;
+      get(env: { Main: Env.Main }, postId: number, tagName: string, tagCategory: string): Promise<Self | null>;
+      list(env: { Main: Env.Main }, lastSeen_postId: number | null, lastSeen_tagName: string | null, lastSeen_tagCategory: string | null, limit: number): Promise<Self[]>;
+      save(env: { Main: Env.Main }, model: DeepPartial<PostTag.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -467,7 +470,7 @@ export namespace PostTag {
   export const Orm = modelOrm<Self, { Main: Env.Main }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -484,9 +487,9 @@ const defaults = new Map<string, { tag: string }>([
   [PostTag.Tag, implement(PostTag.Tag, { Orm: PostTag.Orm, Default: PostTag.GeneratedSource.Default }, {})],
 ]);
 
-/** The app for a request: register implementations and injectables, then run it. */
-export function cloesce(env: CfEnv): CloesceApp {
-  return new CloesceApp(cidl, WORKERS_URL, upgradeEnv(env), { defaults });
+/** The app: register implementations and injectables, then run it (given env here, or to run). */
+export function cloesce(env?: CfEnv): CloesceApp {
+  return new CloesceApp(cidl, WORKERS_URL, env && upgradeEnv(env), { defaults });
 }
 
 export default {

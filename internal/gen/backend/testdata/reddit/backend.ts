@@ -8,6 +8,7 @@ import {
   type DurableMigration,
   HttpResult,
   type IncludeTree,
+  KValue,
   type KvTemplate,
   type R2Template,
   type Schema,
@@ -21,6 +22,9 @@ import {
   upgradeEnv as upgradeBindings,
 } from "cloesce";
 import cidlJson from "./cidl.json";
+
+// The runtime's types that user code names, under the documented import.
+export { type DeepPartial, HttpResult, KValue };
 
 const cidl = cidlJson as unknown as Schema;
 const WORKERS_URL = "http://localhost:8787";
@@ -161,9 +165,9 @@ export namespace Post {
       readonly selectQuery: string;
       getQuery(id: number): SqlStatement;
       listQuery(lastSeen_id: number | null, limit: number): SqlStatement;
-      get(env: { ctx: SubRedditDo }, subId: string, id: number): Promise<HttpResult<Self>>;
-      list(env: { ctx: SubRedditDo }, subId: string, lastSeen_id: number | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { ctx: SubRedditDo }, subId: string, model: DeepPartial<Post.Self>): Promise<HttpResult<Self>>;
+      get(env: { ctx: SubRedditDo }, subId: string, id: number): Promise<Self | null>;
+      list(env: { ctx: SubRedditDo }, subId: string, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      save(env: { ctx: SubRedditDo }, subId: string, model: DeepPartial<Post.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -171,7 +175,7 @@ export namespace Post {
   export const Orm = modelOrm<Self, SubRedditDo>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -194,8 +198,8 @@ export namespace SubReddit {
   export namespace GeneratedSource {
     export interface Default {
       readonly tree: IncludeTree;
-      get(env: { ctx: SubRedditDo }, subId: string): Promise<HttpResult<Self>>;
-      save(env: { ctx: SubRedditDo }, subId: string, model: DeepPartial<SubReddit.Self>): Promise<HttpResult<Self>>;
+      get(env: { ctx: SubRedditDo }, subId: string): Promise<Self | null>;
+      save(env: { ctx: SubRedditDo }, subId: string, model: DeepPartial<SubReddit.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -203,7 +207,7 @@ export namespace SubReddit {
   export const Orm = modelOrm<Self, SubRedditDo>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -227,8 +231,8 @@ export namespace User {
   export namespace GeneratedSource {
     export interface Default {
       readonly tree: IncludeTree;
-      get(env: { ctx: UserDo; Avatars: Env.Avatars }, username: string): Promise<HttpResult<Self>>;
-      save(env: { ctx: UserDo; Avatars: Env.Avatars }, username: string, model: DeepPartial<User.Self>): Promise<HttpResult<Self>>;
+      get(env: { ctx: UserDo; Avatars: Env.Avatars }, username: string): Promise<Self | null>;
+      save(env: { ctx: UserDo; Avatars: Env.Avatars }, username: string, model: DeepPartial<User.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -236,7 +240,7 @@ export namespace User {
   export const Orm = modelOrm<Self, UserDo>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -265,9 +269,9 @@ export namespace Comment {
       readonly selectQuery: string;
       getQuery(id: number): SqlStatement;
       listQuery(lastSeen_id: number | null, limit: number): SqlStatement;
-      get(env: { ctx: SubRedditDo }, subId: string, id: number): Promise<HttpResult<Self>>;
-      list(env: { ctx: SubRedditDo }, subId: string, lastSeen_id: number | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { ctx: SubRedditDo }, subId: string, model: DeepPartial<Comment.Self>): Promise<HttpResult<Self>>;
+      get(env: { ctx: SubRedditDo }, subId: string, id: number): Promise<Self | null>;
+      list(env: { ctx: SubRedditDo }, subId: string, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      save(env: { ctx: SubRedditDo }, subId: string, model: DeepPartial<Comment.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -275,7 +279,7 @@ export namespace Comment {
   export const Orm = modelOrm<Self, SubRedditDo>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -288,9 +292,9 @@ const defaults = new Map<string, { tag: string }>([
   [Comment.Tag, implement(Comment.Tag, { Orm: Comment.Orm, Default: Comment.GeneratedSource.Default }, {})],
 ]);
 
-/** The app for a request: register implementations and injectables, then run it. */
-export function cloesce(env: CfEnv): CloesceApp {
-  return new CloesceApp(cidl, WORKERS_URL, upgradeEnv(env), { defaults });
+/** The app: register implementations and injectables, then run it (given env here, or to run). */
+export function cloesce(env?: CfEnv): CloesceApp {
+  return new CloesceApp(cidl, WORKERS_URL, env && upgradeEnv(env), { defaults });
 }
 
 export default {

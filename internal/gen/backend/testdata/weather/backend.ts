@@ -4,6 +4,7 @@ import {
   type DeepPartial,
   HttpResult,
   type IncludeTree,
+  KValue,
   type R2Template,
   type Schema,
   dataSource,
@@ -13,6 +14,9 @@ import {
   upgradeEnv as upgradeBindings,
 } from "cloesce";
 import cidlJson from "./cidl.json";
+
+// The runtime's types that user code names, under the documented import.
+export { type DeepPartial, HttpResult, KValue };
 
 const cidl = cidlJson as unknown as Schema;
 const WORKERS_URL = "http://localhost:5000/api";
@@ -65,9 +69,9 @@ export namespace WeatherReport {
       readonly selectQuery: string;
       getQuery(env: { db: Env.db }, id: number): D1PreparedStatement;
       listQuery(env: { db: Env.db }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
-      get(env: { db: Env.db }, id: number): Promise<HttpResult<Self>>;
-      list(env: { db: Env.db }, lastSeen_id: number | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { db: Env.db }, model: DeepPartial<WeatherReport.Self>): Promise<HttpResult<Self>>;
+      get(env: { db: Env.db }, id: number): Promise<Self | null>;
+      list(env: { db: Env.db }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      save(env: { db: Env.db }, model: DeepPartial<WeatherReport.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
   }
@@ -75,7 +79,7 @@ export namespace WeatherReport {
   export const Orm = modelOrm<Self, { db: Env.db }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -106,9 +110,9 @@ export namespace Weather {
       readonly selectQuery: string;
       getQuery(env: { db: Env.db }, id: number): D1PreparedStatement;
       listQuery(env: { db: Env.db }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
-      get(env: { Bucket: Env.Bucket; db: Env.db }, id: number): Promise<HttpResult<Self>>;
-      list(env: { Bucket: Env.Bucket; db: Env.db }, lastSeen_id: number | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { Bucket: Env.Bucket; db: Env.db }, model: DeepPartial<Weather.Self>): Promise<HttpResult<Self>>;
+      get(env: { Bucket: Env.Bucket; db: Env.db }, id: number): Promise<Self | null>;
+      list(env: { Bucket: Env.Bucket; db: Env.db }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      save(env: { Bucket: Env.Bucket; db: Env.db }, model: DeepPartial<Weather.Self>): Promise<Self>;
     }
     export const Default = dataSource<Default>(Meta, "Default");
 
@@ -117,9 +121,9 @@ export namespace Weather {
       readonly selectQuery: string;
       getQuery(env: { db: Env.db }, id: number): D1PreparedStatement;
       listQuery(env: { db: Env.db }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
-      get(env: { Bucket: Env.Bucket; db: Env.db }, id: number): Promise<HttpResult<Self>>;
-      list(env: { Bucket: Env.Bucket; db: Env.db }, lastSeen_id: number | null, limit: number): Promise<HttpResult<Self[]>>;
-      save(env: { Bucket: Env.Bucket; db: Env.db }, model: DeepPartial<Weather.Self>): Promise<HttpResult<Self>>;
+      get(env: { Bucket: Env.Bucket; db: Env.db }, id: number): Promise<Self | null>;
+      list(env: { Bucket: Env.Bucket; db: Env.db }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      save(env: { Bucket: Env.Bucket; db: Env.db }, model: DeepPartial<Weather.Self>): Promise<Self>;
     }
     export const R2Only = dataSource<R2Only>(Meta, "R2Only");
   }
@@ -127,7 +131,7 @@ export namespace Weather {
   export const Orm = modelOrm<Self, { Bucket?: Env.Bucket; db: Env.db }>(Meta);
 
   /** The implementation to register: your methods, with `this` reaching the data sources and Orm. */
-  export function impl<I extends Api>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default; R2Only: GeneratedSource.R2Only }>): I & { tag: typeof Tag } {
+  export function impl<I extends Partial<Api>>(methods: I & ThisType<I & { Orm: typeof Orm; Default: GeneratedSource.Default; R2Only: GeneratedSource.R2Only }>): I & { tag: typeof Tag } {
     return implement(Tag, { Orm, Default: GeneratedSource.Default, R2Only: GeneratedSource.R2Only }, methods) as unknown as I & { tag: typeof Tag };
   }
 }
@@ -138,9 +142,9 @@ const defaults = new Map<string, { tag: string }>([
   [Weather.Tag, implement(Weather.Tag, { Orm: Weather.Orm, Default: Weather.GeneratedSource.Default, R2Only: Weather.GeneratedSource.R2Only }, {})],
 ]);
 
-/** The app for a request: register implementations and injectables, then run it. */
-export function cloesce(env: CfEnv): CloesceApp {
-  return new CloesceApp(cidl, WORKERS_URL, upgradeEnv(env), { defaults });
+/** The app: register implementations and injectables, then run it (given env here, or to run). */
+export function cloesce(env?: CfEnv): CloesceApp {
+  return new CloesceApp(cidl, WORKERS_URL, env && upgradeEnv(env), { defaults });
 }
 
 export default {

@@ -56,8 +56,8 @@ describe("comprehensive", () => {
     expect(Array.from(user.photo)).toEqual([0, 1, 2, 253, 254, 255]);
     expect(user.prefs).toEqual({ theme: "dark", sizes: [1, 2] });
     expect(user.settings).toBeInstanceOf(KValue);
-    expect(user.settings.value).toEqual({ theme: "dark" });
-    expect(user.settings.metadata).toEqual({ v: 1 });
+    expect(user.settings!.value).toEqual({ theme: "dark" });
+    expect(user.settings!.metadata).toEqual({ v: 1 });
     expect(user.avatar).toBeInstanceOf(R2Object);
 
     const post = user.posts[0]!;
@@ -79,11 +79,11 @@ describe("comprehensive", () => {
     expect(home.today).toBeInstanceOf(Date);
     expect(home.settings).toBeInstanceOf(Settings);
     expect(home.settings!.values).toBeInstanceOf(KValue);
-    expect(home.settings!.values.value).toEqual([1, 2]);
+    expect(home.settings!.values!.value).toEqual([1, 2]);
     expect(home.profile).toBeInstanceOf(Profile);
     expect(home.profile!.day).toBeInstanceOf(Date);
-    expect(home.profile!.visits.value).toBe(3);
-    expect(home.profile!.visits.metadata).toEqual({ at: "x" });
+    expect(home.profile!.visits!.value).toBe(3);
+    expect(home.profile!.visits!.metadata).toEqual({ at: "x" });
     expect(home.profile!.picture).toBeUndefined();
 
     const alone = Home.fromJson({ userId: 2, today: "2025-06-07T00:00:00.000Z" });
@@ -98,8 +98,8 @@ describe("comprehensive", () => {
 
     const page = Page.fromJson({ id: 1, title: "p", slug: "s", config: { name: "t", limits: [], owner: userJson } });
     expect(page.config).toBeInstanceOf(TenantConfig);
-    expect(page.config.owner).toBeInstanceOf(User);
-    expect(page.config.owner!.joined).toBeInstanceOf(Date);
+    expect(page.config!.owner).toBeInstanceOf(User);
+    expect(page.config!.owner!.joined).toBeInstanceOf(Date);
   });
 
   it("sends each verb with its body, and {} when there are no parameters", async () => {

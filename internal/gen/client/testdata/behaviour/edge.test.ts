@@ -109,11 +109,11 @@ describe("edge", () => {
     expect(thing.when).toBeInstanceOf(Date);
     expect(thing.data).toEqual(new Uint8Array([1, 2, 3]));
     expect(thing.item).toBeInstanceOf(KValue);
-    expect(thing.item.value).toBeInstanceOf(Item);
-    expect(thing.item.value!.when).toBeInstanceOf(Date);
-    expect(thing.item.value!.days).toEqual([null, new Date("2025-01-02T00:00:00Z")]);
-    expect(thing.item.metadata).toEqual({ m: 1 });
-    expect(thing.stamp.value).toEqual(new Date("2025-05-05T00:00:00Z"));
+    expect(thing.item!.value).toBeInstanceOf(Item);
+    expect(thing.item!.value!.when).toBeInstanceOf(Date);
+    expect(thing.item!.value!.days).toEqual([null, new Date("2025-01-02T00:00:00Z")]);
+    expect(thing.item!.metadata).toEqual({ m: 1 });
+    expect(thing.stamp!.value).toEqual(new Date("2025-05-05T00:00:00Z"));
 
     const { fetch } = fakeFetch(json([{ raw: "2025-05-05T00:00:00.000Z", metadata: 1 }, { raw: null, metadata: null }]));
     const stamps = await Thing.stamps(fetch);

@@ -107,7 +107,7 @@ describe("reddit", () => {
 
     const got = await User.$get("ann", fetch);
     expect(sent[1]!.url).toBe("http://localhost:8787/User/$get?username=ann");
-    expect(got.data!.profile.subReddits).toEqual(["r1"]);
+    expect(got.data!.profile!.subReddits).toEqual(["r1"]);
     expect(got.data!.avatar).toBeInstanceOf(R2Object);
     expect(got.data!.avatar!.uploaded).toBeInstanceOf(Date);
 

@@ -20,19 +20,34 @@ export interface ParamProblem {
  * the result. Otherwise message says why: the problem's detail, the response
  * text, or for a network failure (status 0) the error's message.
  */
-export class HttpResult<T> {
+export class HttpResult<T = unknown> {
   ok: boolean;
   status: number;
   headers: Headers;
   data?: T;
   message?: string;
-  errors?: ParamProblem[];
   mediaType?: MediaType;
+  /** The invalid parameters of a rejected request (a 400). */
+  errors?: ParamProblem[];
 
-  constructor(ok: boolean, status: number, headers: Headers) {
+  constructor(ok: boolean, status: number, headers: Headers, data?: T, message?: string, mediaType?: MediaType) {
     this.ok = ok;
     this.status = status;
     this.headers = headers;
+    // Left out, not undefined, when not given (exactOptionalPropertyTypes).
+    if (data !== undefined) this.data = data;
+    if (message !== undefined) this.message = message;
+    if (mediaType !== undefined) this.mediaType = mediaType;
+  }
+
+  /** An OK result with the given status, data and headers. */
+  static ok<T>(status: number, data?: T, init?: HeadersInit): HttpResult<T> {
+    return new HttpResult<T>(true, status, new Headers(init), data);
+  }
+
+  /** A failure with the given status, message and headers. */
+  static fail(status: number, message?: string, init?: HeadersInit): HttpResult<never> {
+    return new HttpResult<never>(false, status, new Headers(init), undefined, message);
   }
 }
 
@@ -119,7 +134,7 @@ export class Page {
   id!: number;
   title!: string;
   slug!: string;
-  config!: TenantConfig;
+  config?: TenantConfig | null;
 
   static fromJson(data: unknown): Page {
     return decodeFields(Object.assign(new Page(), data), { config: TenantConfig.fromJson });
@@ -129,7 +144,7 @@ export class Page {
 export class Profile {
   userId!: number;
   day!: Date;
-  visits!: KValue<number>;
+  visits?: KValue<number> | null;
   picture?: R2Object;
 
   static fromJson(data: unknown): Profile {
@@ -181,7 +196,7 @@ export class Reports {
 }
 
 export class Settings {
-  values!: KValue<unknown>;
+  values?: KValue<unknown> | null;
 
   static fromJson(data: unknown): Settings {
     return decodeFields(Object.assign(new Settings(), data), { values: kvalueOf<unknown>() });
@@ -208,7 +223,7 @@ export class User {
   photo!: Uint8Array;
   prefs!: unknown;
   posts: Post[] = [];
-  settings!: KValue<unknown>;
+  settings?: KValue<unknown> | null;
   avatar?: R2Object;
 
   /** GET /User/{id}/me */

@@ -20,19 +20,34 @@ export interface ParamProblem {
  * the result. Otherwise message says why: the problem's detail, the response
  * text, or for a network failure (status 0) the error's message.
  */
-export class HttpResult<T> {
+export class HttpResult<T = unknown> {
   ok: boolean;
   status: number;
   headers: Headers;
   data?: T;
   message?: string;
-  errors?: ParamProblem[];
   mediaType?: MediaType;
+  /** The invalid parameters of a rejected request (a 400). */
+  errors?: ParamProblem[];
 
-  constructor(ok: boolean, status: number, headers: Headers) {
+  constructor(ok: boolean, status: number, headers: Headers, data?: T, message?: string, mediaType?: MediaType) {
     this.ok = ok;
     this.status = status;
     this.headers = headers;
+    // Left out, not undefined, when not given (exactOptionalPropertyTypes).
+    if (data !== undefined) this.data = data;
+    if (message !== undefined) this.message = message;
+    if (mediaType !== undefined) this.mediaType = mediaType;
+  }
+
+  /** An OK result with the given status, data and headers. */
+  static ok<T>(status: number, data?: T, init?: HeadersInit): HttpResult<T> {
+    return new HttpResult<T>(true, status, new Headers(init), data);
+  }
+
+  /** A failure with the given status, message and headers. */
+  static fail(status: number, message?: string, init?: HeadersInit): HttpResult<never> {
+    return new HttpResult<never>(false, status, new Headers(init), undefined, message);
   }
 }
 
@@ -181,7 +196,7 @@ export class Post {
 
 export class SubReddit {
   subId!: string;
-  metadata!: SubRedditMeta;
+  metadata?: SubRedditMeta | null;
 
   /** POST /SubReddit/create */
   static async create(
@@ -222,7 +237,7 @@ export class SubReddit {
 
 export class User {
   username!: string;
-  profile!: Profile;
+  profile?: Profile | null;
   avatar?: R2Object;
 
   /** POST /User/login */

@@ -1,7 +1,7 @@
 // The Worker. The generated backend (.cloesce/backend.ts) routes, validates
 // and runs the CRUD endpoints by itself; this file supplies the methods the
 // schema declares in `api` blocks.
-import * as clo from "../../.cloesce/backend.js";
+import * as clo from "@cloesce/backend.js";
 
 const TodoList = clo.TodoList.impl({
   add(self, env, text) {

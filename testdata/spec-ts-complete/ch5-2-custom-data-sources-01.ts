@@ -1,0 +1,2 @@
+import * as clo from "@cloesce/backend.js";
+export { WithDogsOwnersDogs };

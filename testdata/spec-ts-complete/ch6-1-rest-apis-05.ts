@@ -1,0 +1,1 @@
+import { HttpResult } from "@cloesce/backend.js";

@@ -1,0 +1,2 @@
+import { Person } from "@cloesce/client.js";
+export { result };
