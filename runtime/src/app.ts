@@ -284,8 +284,8 @@ function tooLarge(): CloesceError {
 }
 
 /**
- * Reads a JSON object body. An empty body means no members and needs no
- * Content-Type; any other needs a JSON media type (415), at most
+ * Reads a JSON object body. An empty body means no members and, but for
+ * a POST, needs no Content-Type; any other needs a JSON media type (415), at most
  * MAX_JSON_BODY bytes (413), and must be a JSON object (400) or only
  * whitespace (no members, as before).
  */
@@ -293,7 +293,10 @@ async function readJson(request: Request): Promise<Record<string, unknown>> {
   const type = request.headers.get("Content-Type");
   const json = isJsonMediaType(type);
   const length = Number(request.headers.get("Content-Length") ?? "0");
-  if (length > 0 && !json) throw unsupportedMedia(type);
+  // POST is the writing verb a cross-site page can send without a CORS
+  // preflight, empty or not, so it must always declare JSON (the client
+  // does); PUT, PATCH and DELETE are preflighted, and may come empty.
+  if ((length > 0 || request.method === "POST") && !json) throw unsupportedMedia(type);
   if (length > MAX_JSON_BODY) throw tooLarge();
   if (request.body === null) return {};
   // Read in chunks, so a body without Content-Length (chunked) is refused

@@ -273,7 +273,8 @@ describe("request bodies on workerd (DESIGN §3.9)", () => {
     expect((await post("/User/ping", "{not json", { "Content-Type": "application/json" })).status).toBe(400);
     expect((await post("/User/ping", "{}", { "Content-Type": "text/plain" })).status).toBe(415);
     expect((await post("/User/ping", "{}", { "Content-Type": "application/json" })).json).toBe("pong");
-    expect((await call("POST", "/User/ping")).json).toBe("pong");
+    expect((await call("POST", "/User/ping", undefined, { "Content-Type": "application/json" })).json).toBe("pong");
+    expect((await call("POST", "/User/ping")).status).toBe(415);
   });
 
   it("refuses before forwarding to a Durable Object", async () => {

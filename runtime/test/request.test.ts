@@ -152,14 +152,23 @@ describe("a JSON body needs a JSON media type", () => {
     expect(calls).toEqual([]);
   });
 
-  it("needs no Content-Type for an empty body", async () => {
+  it("needs no Content-Type for an empty body, but for a POST", async () => {
     const { calls, run } = app();
-    expect((await run("/Echo/say?text=q", { method: "POST" })).status).toBe(200);
-    expect((await run("/Echo/say?text=e", { method: "POST", body: "" })).status).toBe(200);
-    expect((await run("/Echo/say?text=b", { method: "POST", body: new Uint8Array() })).status).toBe(200);
-    expect((await run("/Echo/ping", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "" })).status).toBe(200);
+    const json = { "Content-Type": "application/json" };
+    expect((await run("/Echo/say?text=q", { method: "POST", headers: json })).status).toBe(200);
+    expect((await run("/Echo/say?text=e", { method: "POST", headers: json, body: "" })).status).toBe(200);
     expect((await run("/Echo/drop", { method: "DELETE" })).status).toBe(200);
-    expect(calls).toEqual(["say q", "say e", "say b", "ping", "drop"]);
+    expect(calls).toEqual(["say q", "say e", "drop"]);
+  });
+
+  it("refuses a POST that does not declare JSON, even empty: a cross-site page sends those without a preflight", async () => {
+    const { calls, run } = app();
+    expect((await run("/Echo/say?text=q", { method: "POST" })).status).toBe(415);
+    expect((await run("/Echo/say?text=b", { method: "POST", body: new Uint8Array() })).status).toBe(415);
+    const form = await run("/Echo/ping", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "" });
+    expect(form.status).toBe(415);
+    expect(await form.json()).toMatchObject({ detail: expect.stringContaining("application/x-www-form-urlencoded") });
+    expect(calls).toEqual([]);
   });
 
   it("takes whitespace under a JSON type as no members, but not under another type", async () => {
