@@ -45,6 +45,7 @@ type parser struct {
 	i       int
 	diags   *diag.List
 	lastErr int // index of the token of the last error, to stop cascades
+	depth   int // how many bodies enclose the current token
 }
 
 // ---------------------------------------------------------------------------
@@ -245,12 +246,14 @@ func (p *parser) body(what string, item func() bool) ast.Braces {
 		return br
 	}
 	br.Open = open.Start
+	p.depth++
+	defer func() { p.depth-- }()
 	for {
 		t := p.tok()
 		if t.Kind == token.RBrace {
-			if p.atColumnOne(t) && p.indentOf(open.Start) > 0 {
+			if p.atColumnOne(t) && p.depth > 1 {
 				// A '}' in the first column closes a top-level block, not
-				// this indented one: this one was left open.
+				// this nested one: this one was left open.
 				p.unclosed(open, what)
 				return br
 			}
@@ -281,17 +284,6 @@ func (p *parser) skipBody() {
 
 func (p *parser) atColumnOne(t token.Token) bool {
 	return t.Start == 0 || p.src[t.Start-1] == '\n'
-}
-
-// indentOf reports how many blanks precede the first text of the line
-// holding off.
-func (p *parser) indentOf(off int) int {
-	start := strings.LastIndexByte(p.src[:off], '\n') + 1
-	n := 0
-	for start+n < off && (p.src[start+n] == ' ' || p.src[start+n] == '\t') {
-		n++
-	}
-	return n
 }
 
 func (p *parser) unclosed(open token.Token, what string) {
