@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"internal/gen/tstype":     {"internal/idl"},
 	"internal/gen/backend":    {"internal/idl", "internal/gen/tstype"},
 	"internal/gen/client":     {"internal/idl", "internal/gen/tstype"},
-	"internal/gen/wrangler":   {"internal/idl"},
+	"internal/gen/wrangler":   {"internal/idl", "internal/diag", "internal/source"},
 	"internal/gen/gentest":    {"internal/diag", "internal/idl", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/parser"},
 	"internal/cli":            {"*"},
 	"internal/doccorpus":      nil, // tests only

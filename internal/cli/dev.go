@@ -5,13 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
+	"io/fs"
 	"maps"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -24,7 +22,6 @@ import (
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/gen/wrangler"
 	"github.com/cloesce-go/cloesce/internal/idl"
-	"github.com/cloesce-go/cloesce/internal/migrate"
 )
 
 func devFlags(fs *flag.FlagSet) {
@@ -32,8 +29,8 @@ func devFlags(fs *flag.FlagSet) {
 	fs.String("ip", "", "listen on `address` (default: wrangler's, localhost)")
 }
 
-// How often dev looks for changed sources, and how long it gives wrangler
-// to start serving and to stop.
+// How often dev looks for changed sources and migrations, and how long it
+// gives wrangler to start serving and to stop.
 const (
 	pollInterval = 300 * time.Millisecond
 	readyTimeout = 90 * time.Second
@@ -43,7 +40,7 @@ const (
 // runDev serves the project for development: it compiles it, checks that
 // its migrations are current, applies them to the local D1 databases and
 // runs "wrangler dev", recompiling whenever a schema file or the config
-// changes until interrupted.
+// changes and applying new migrations until interrupted.
 func runDev(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	root, err := rootArg(args)
 	if err != nil {
@@ -55,36 +52,18 @@ func runDev(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error 
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	d := &devServer{
-		e:        e,
-		root:     root,
-		port:     port,
-		ip:       flagValue[string](fs, "ip"),
-		wrangler: findWrangler(root),
-		run:      &execRunner{out: e.stdio.Out, err: e.stdio.Err},
-		interval: pollInterval,
-	}
+	d := newDevServer(e, root)
+	d.port = port
+	d.ip = flagValue[string](fs, "ip")
 	return d.serve(ctx)
 }
 
-// A runner runs the programs dev drives; tests substitute a fake.
-type runner interface {
-	// run runs argv in dir to completion, passing its output through.
-	run(ctx context.Context, dir string, argv []string) error
-	// start starts argv in dir, in a process group of its own so that
-	// stopping it stops whatever it started.
-	start(dir string, argv []string) (process, error)
-}
-
-// A process is a program started by a runner.
-type process interface {
-	// done is closed when the process has exited.
-	done() <-chan struct{}
-	// stop ends the process and everything it started, and waits for it.
-	stop()
-}
-
 // A devServer is one run of "cloesce dev".
+//
+// The Worker that wrangler serves is built from the generated files, so
+// dev writes them only for a schema that the local databases match: a
+// schema whose tables changed is held back, and the last build goes on
+// serving, until its migration is written and applied.
 type devServer struct {
 	e        *env
 	root     string
@@ -93,21 +72,54 @@ type devServer struct {
 	wrangler []string
 	run      runner
 	interval time.Duration
+	ready    time.Duration // how long wrangler dev may take to serve
+
+	// interactive is set when the user can answer questions on stdin;
+	// lines delivers what they type (nil without a terminal).
+	interactive bool
+	lines       <-chan string
+
+	served *idl.Schema // the schema of the build being served
+	held   *heldBuild  // a newer schema waiting for its migration
+	asking bool        // the terminal is being asked to name held's migration
+	// unapplied is set while the local D1 databases lack migrations that
+	// dev failed to apply.
+	unapplied bool
 }
 
-// serve runs the steps of dev in order; it returns when ctx is done, or
-// with an error when a step fails or wrangler exits by itself.
+// newDevServer returns a dev server for the project in root, running the
+// project's wrangler for real.
+func newDevServer(e *env, root string) *devServer {
+	return &devServer{
+		e:           e,
+		root:        root,
+		wrangler:    findWrangler(root),
+		run:         &execRunner{out: e.stdio.Out, err: e.stdio.Err},
+		interval:    pollInterval,
+		ready:       readyTimeout,
+		interactive: e.interactive || isTerminal(e.stdio.In),
+	}
+}
+
+// serve runs the steps of dev in order; it returns nil when ctx is done
+// (Ctrl-C), at whatever step, or an error when a step fails or wrangler
+// exits by itself.
 func (d *devServer) serve(ctx context.Context) error {
+	if d.interactive && d.lines == nil {
+		d.lines = readLines(d.e.stdio.In)
+	}
 	// Stamped first, so that an edit made while wrangler starts is seen.
-	w := newWatcher(func() map[string]stamp { return sourceStamps(d.root, d.e.envArg) })
+	sources := newWatcher(func() map[string]stamp { return sourceStamps(d.root, d.e.envArg) })
+	migrations := newWatcher(func() map[string]stamp { return migrationStamps(d.root, d.e.envArg) })
 	cfg, err := d.prepare(ctx)
+	if ctx.Err() != nil {
+		return d.stopped()
+	}
 	if err != nil {
 		return err
 	}
-	port := d.port
-	if port == 0 {
-		port = defaultPort(cfg.WorkersURL)
-	}
+	migrations.changed() // what start-up wrote and applied is not news
+	port := d.servePort(cfg)
 	argv := d.wranglerArgs("dev", "--port", strconv.Itoa(port), "--config", wrangler.FileName(cfg.WranglerConfigFormat))
 	if d.ip != "" {
 		argv = append(argv, "--ip", d.ip)
@@ -117,81 +129,241 @@ func (d *devServer) serve(ctx context.Context) error {
 	if inspector, err := freePort(); err == nil {
 		argv = append(argv, "--inspector-port", strconv.Itoa(inspector))
 	}
-	p, err := d.run.start(d.root, argv)
+	log := newWranglerLog(port)
+	p, err := d.run.start(d.root, argv, log.writer(d.e.stdio.Out), log.writer(d.e.stdio.Err))
 	if err != nil {
 		return fmt.Errorf("starting wrangler dev: %w", err)
 	}
 	defer p.stop()
 	origin := "http://" + net.JoinHostPort(browseHost(d.ip), strconv.Itoa(port))
-	if err := waitReady(ctx, origin, p); err != nil {
-		return d.e.fail("%v", err)
+	if err := d.waitReady(ctx, origin, p, log, cfg); err != nil {
+		if ctx.Err() != nil {
+			return d.stopped()
+		}
+		return err
 	}
 	fmt.Fprintf(d.e.stdio.Out, "cloesce dev: serving %s (the API at %s)\n", origin, origin+apiPath(cfg.WorkersURL))
 	if port != defaultPort(cfg.WorkersURL) {
 		fmt.Fprintf(d.e.stdio.Err, "warning: the generated client calls %s (workers_url), not port %d\n", cfg.WorkersURL, port)
 	}
-	fmt.Fprintf(d.e.stdio.Out, "cloesce dev: watching the schema and %s; press Ctrl-C to stop\n", filepath.Base(cfg.Path))
+	fmt.Fprintf(d.e.stdio.Out, "cloesce dev: watching the schema, %s and the migrations; press Ctrl-C to stop\n", filepath.Base(cfg.Path))
 
 	tick := time.NewTicker(d.interval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return d.stopped()
 		case <-p.done():
 			return d.e.fail("wrangler dev exited")
 		case <-tick.C:
-			if w.changed() {
-				d.recompile()
+			schemaChanged, migrationsChanged := sources.changed(), migrations.changed()
+			if schemaChanged || migrationsChanged {
+				d.recompile(ctx, schemaChanged, migrationsChanged)
+			}
+		case line, ok := <-d.lines:
+			if !ok { // the terminal's input ended: nobody to ask any more
+				d.lines, d.interactive = nil, false
+				if d.asking {
+					d.asking = false
+					d.hint()
+				}
+				continue
+			}
+			if d.asking {
+				d.answer(ctx, line)
+				migrations.changed() // the migration dev wrote and applied
 			}
 		}
 	}
 }
 
-// prepare compiles the project, checks that its migrations are current
-// and applies them to the local D1 databases, returning its config.
+// stopped reports an interrupted dev, which is not a failure.
+func (d *devServer) stopped() error {
+	fmt.Fprintln(d.e.stdio.Out, "cloesce dev: stopped")
+	return nil
+}
+
+// servePort is the port to serve on: --port, else that of workers_url.
+func (d *devServer) servePort(cfg *config.Config) int {
+	if d.port != 0 {
+		return d.port
+	}
+	return defaultPort(cfg.WorkersURL)
+}
+
+// prepare compiles the project, checks what wrangler dev needs (the
+// runtime package installed, the port free), checks that its migrations
+// are current (on a terminal, offering to write them), writes the generated
+// files and applies the migrations to the local D1 databases. It returns
+// the config.
 func (d *devServer) prepare(ctx context.Context) (*config.Config, error) {
-	proj, schema, err := d.e.compile([]string{d.root})
+	proj, schema, err := d.e.analyze([]string{d.root})
 	if err != nil {
 		return nil, err
 	}
-	pending, err := d.e.pendingMigrations(proj.cfg, schema)
+	cfg := proj.cfg
+	if problem := runtimeProblem(cfg, d.root); problem != "" {
+		return nil, d.e.fail("%s", problem)
+	}
+	port := d.servePort(cfg)
+	if addr, taken := portTaken(d.ip, port); taken {
+		return nil, d.e.fail("%s", portMessage(port, addr))
+	}
+	pending, err := d.pending(cfg, schema)
 	if err != nil {
 		return nil, err
 	}
-	if len(pending) > 0 {
-		return nil, d.e.fail("the migrations of %s are out of date: write them with `cloesce migrate --all <name>`, then run dev again", strings.Join(pending, " and "))
+	if !pending.empty() {
+		d.describe(pending)
+		if !d.interactive {
+			return nil, d.e.fail("the migrations of %s are out of date: write them with %s, then run dev again", pending.names(), d.migrateCommand())
+		}
+		if err := d.askAtStart(ctx, proj, schema, pending); err != nil {
+			return nil, err
+		}
+	}
+	// Written before the migrations are applied, which need the wrangler
+	// config to name the databases: nothing serves them yet.
+	if err := d.generate(proj, schema); err != nil {
+		return nil, err
+	}
+	d.served = schema
+	if err := d.applyD1(ctx, proj, schema); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// recompile analyses the changed project and switches the served build to
+// it when the local databases match it, applying new migrations first;
+// otherwise the last build goes on serving.
+func (d *devServer) recompile(ctx context.Context, schemaChanged, migrationsChanged bool) {
+	out, errOut := d.e.stdio.Out, d.e.stdio.Err
+	switch {
+	case schemaChanged:
+		fmt.Fprintln(out, "cloesce dev: recompiling")
+	case d.held == nil:
+		fmt.Fprintln(out, "cloesce dev: the migrations changed")
+	}
+	// The config is loaded on its own first, so that its mistakes are
+	// reported as the config's, not the schema's.
+	var diags diag.List
+	cfg, err := config.Load(d.root, d.e.envArg, &diags)
+	switch {
+	case err != nil:
+		fmt.Fprintf(errOut, "cloesce dev: %v; still serving the last good build\n", err)
+		return
+	case diags.HasErrors():
+		d.e.render(&diags)
+		fmt.Fprintf(errOut, "cloesce dev: the config %s has errors; still serving the last good build\n", shownPath(d.e.cwd, cfg.Path))
+		return
+	}
+	proj, schema, err := d.e.analyze([]string{d.root})
+	switch {
+	case errors.Is(err, errReported):
+		fmt.Fprintln(errOut, "cloesce dev: the schema has errors; still serving the last good build")
+		return
+	case err != nil:
+		fmt.Fprintf(errOut, "cloesce dev: %v; still serving the last good build\n", err)
+		return
+	}
+	pending, err := d.pending(proj.cfg, schema)
+	if err != nil {
+		// migrate would refuse too (a value missing, a damaged snapshot):
+		// nothing to ask here, cloesce migrate's flags settle it.
+		if !errors.Is(err, errReported) {
+			fmt.Fprintf(errOut, "cloesce dev: %v\n", err)
+		}
+		d.held, d.asking = &heldBuild{proj: proj, schema: schema}, false
+		fmt.Fprintln(errOut, "cloesce dev: still serving the last build, which matches the local databases")
+		d.hint()
+		return
+	}
+	if !pending.empty() {
+		if !schemaChanged && d.held != nil {
+			// Half of a migration being written, or another binding's:
+			// the question stands as asked.
+			d.held = &heldBuild{proj: proj, schema: schema, durables: pending.durables}
+			return
+		}
+		d.hold(proj, schema, pending)
+		return
+	}
+	held := d.held
+	if migrationsChanged || d.unapplied || held != nil {
+		if err := d.applyD1(ctx, proj, schema); err != nil {
+			if ctx.Err() == nil {
+				d.unapplied = true
+				fmt.Fprintln(errOut, "cloesce dev: still serving the last build; dev applies the migrations again when a migration file or the schema changes")
+			}
+			return
+		}
+		d.unapplied = false
+	}
+	d.held, d.asking = nil, false
+	if err := d.generate(proj, schema); err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintf(errOut, "cloesce dev: %v\n", err)
+		}
+		return
+	}
+	d.served = schema
+	if held != nil {
+		fmt.Fprintln(out, "cloesce dev: the local databases match the schema; serving the new build")
+		d.durableNote(proj.cfg, held.durables)
+	}
+}
+
+// applyD1 applies the migrations of every D1 database of schema to its
+// local database, as wrangler dev serves it.
+func (d *devServer) applyD1(ctx context.Context, proj *project, schema *idl.Schema) error {
+	// wrangler finds a database by its binding in the wrangler config,
+	// which a new database is not in yet.
+	var served []string
+	if d.served != nil {
+		served = d.served.Env.D1
+	}
+	if slices.ContainsFunc(schema.Env.D1, func(db string) bool { return !slices.Contains(served, db) }) {
+		var diags diag.List
+		err := d.e.writeWrangler(proj, schema, &diags)
+		if rerr := d.e.render(&diags); err == nil {
+			err = rerr
+		}
+		if err != nil {
+			return err
+		}
 	}
 	for _, db := range schema.Env.D1 {
 		argv := d.wranglerArgs("d1", "migrations", "apply", db, "--local", "--config", wrangler.FileName(proj.cfg.WranglerConfigFormat))
 		if err := d.run.run(ctx, d.root, argv); err != nil {
-			return nil, d.e.fail("applying the migrations of D1 database %q: %v", db, err)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return d.e.fail("applying the migrations of D1 database %q to its local database: %v", db, err)
 		}
 	}
-	return proj.cfg, nil
+	return nil
 }
 
-// recompile compiles the changed project. Wrangler reloads the Worker by
-// itself when the generated files change; after a failed compile it goes
-// on serving the last good build.
-func (d *devServer) recompile() {
-	fmt.Fprintln(d.e.stdio.Out, "cloesce dev: recompiling")
-	proj, schema, err := d.e.compile([]string{d.root})
-	switch {
-	case errors.Is(err, errReported):
-		fmt.Fprintln(d.e.stdio.Err, "cloesce dev: the schema has errors; still serving the last good build")
-		return
-	case err != nil:
-		fmt.Fprintf(d.e.stdio.Err, "cloesce dev: %v\n", err)
-		return
+// generate writes the generated files, which wrangler dev then serves,
+// and the wrangler config, printing the config's diagnostics.
+func (d *devServer) generate(proj *project, schema *idl.Schema) error {
+	var diags diag.List
+	err := d.e.generate(proj, schema, &diags)
+	if rerr := d.e.render(&diags); err == nil {
+		err = rerr
 	}
-	pending, err := d.e.pendingMigrations(proj.cfg, schema)
-	switch {
-	case err != nil:
-		fmt.Fprintf(d.e.stdio.Err, "cloesce dev: %v\n", err)
-	case len(pending) > 0:
-		fmt.Fprintf(d.e.stdio.Err, "warning: the schema changed the tables of %s: write the migration with `cloesce migrate --all <name>`, then restart dev to apply it\n", strings.Join(pending, " and "))
+	return err
+}
+
+// shownPath is path as dev shows it: relative to the working directory
+// when under it.
+func shownPath(cwd, path string) string {
+	if rel, err := filepath.Rel(cwd, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(rel)
 	}
+	return filepath.ToSlash(path)
 }
 
 // wranglerArgs returns the command line running wrangler with args, in
@@ -204,48 +376,30 @@ func (d *devServer) wranglerArgs(args ...string) []string {
 	return argv
 }
 
-// pendingMigrations names the bindings whose migrations do not reach the
-// current schema: those that "cloesce migrate --all --dry-run" would
-// write a migration for.
-func (e *env) pendingMigrations(cfg *config.Config, schema *idl.Schema) ([]string, error) {
-	var pending []string
-	for _, b := range migrate.Bindings(schema) {
-		m, err := e.planBinding(cfg, schema, b, migrate.Options{})
-		var unresolved *migrate.UnresolvedError // a rename to ask about: pending too
-		var refused *inputError
-		switch {
-		case errors.As(err, &unresolved):
-		case errors.As(err, &refused):
-			return nil, e.fail("%v", err)
-		case err != nil:
-			return nil, err
-		case m.plan.Empty() && !m.plan.First:
-			continue
-		}
-		kind := migrate.Durable
-		if slices.Contains(schema.Env.D1, b) {
-			kind = migrate.D1
-		}
-		pending = append(pending, fmt.Sprintf("%s %q", migrate.KindName(kind), b))
-	}
-	return pending, nil
-}
-
 // findWrangler returns the command running the project's wrangler: the
 // nearest node_modules/.bin/wrangler at or above root, else npx's.
 func findWrangler(root string) []string {
+	if bin, ok := findUp(root, filepath.Join("node_modules", ".bin", "wrangler")); ok {
+		return []string{bin}
+	}
+	return []string{"npx", "wrangler"}
+}
+
+// findUp returns the path of rel in root or the nearest directory above
+// it that has it, as Node looks for node_modules.
+func findUp(root, rel string) (string, bool) {
 	dir, err := filepath.Abs(root)
 	if err != nil {
-		return []string{"npx", "wrangler"}
+		return "", false
 	}
 	for {
-		bin := filepath.Join(dir, "node_modules", ".bin", "wrangler")
-		if _, err := os.Stat(bin); err == nil {
-			return []string{bin}
+		path := filepath.Join(dir, rel)
+		if _, err := os.Stat(path); err == nil {
+			return path, true
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return []string{"npx", "wrangler"}
+			return "", false
 		}
 		dir = parent
 	}
@@ -286,31 +440,6 @@ func browseHost(ip string) string {
 	return ip
 }
 
-// waitReady waits until origin answers HTTP, failing if p exits first.
-func waitReady(ctx context.Context, origin string, p process) error {
-	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.After(readyTimeout)
-	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodHead, origin, nil)
-		if err != nil {
-			return err
-		}
-		if res, err := client.Do(req); err == nil {
-			res.Body.Close()
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-p.done():
-			return errors.New("wrangler dev exited before serving")
-		case <-deadline:
-			return fmt.Errorf("wrangler dev did not answer at %s within %v", origin, readyTimeout)
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
 // A stamp is what the watcher compares a file by.
 type stamp struct {
 	mod  time.Time
@@ -321,21 +450,43 @@ type stamp struct {
 // the schema files it names.
 func sourceStamps(root, envName string) map[string]stamp {
 	stamps := map[string]stamp{}
-	add := func(path string) {
-		if fi, err := os.Stat(path); err == nil {
-			stamps[path] = stamp{fi.ModTime(), fi.Size()}
-		}
-	}
 	var diags diag.List // reported by the compile the change triggers
 	cfg, err := config.Load(root, envName, &diags)
 	if err != nil {
 		return stamps
 	}
-	add(cfg.Path)
+	addStamp(stamps, cfg.Path)
 	for _, path := range config.Discover(root, cfg, &diags) {
-		add(path)
+		addStamp(stamps, path)
 	}
 	return stamps
+}
+
+// migrationStamps stamps every file under the project's migrations path.
+func migrationStamps(root, envName string) map[string]stamp {
+	stamps := map[string]stamp{}
+	var diags diag.List
+	cfg, err := config.Load(root, envName, &diags)
+	if err != nil {
+		return stamps
+	}
+	base := cfg.MigrationsPath
+	if !filepath.IsAbs(base) {
+		base = filepath.Join(cfg.Root, base)
+	}
+	filepath.WalkDir(base, func(path string, ent fs.DirEntry, err error) error {
+		if err == nil && !ent.IsDir() {
+			addStamp(stamps, path)
+		}
+		return nil
+	})
+	return stamps
+}
+
+func addStamp(stamps map[string]stamp, path string) {
+	if fi, err := os.Stat(path); err == nil {
+		stamps[path] = stamp{fi.ModTime(), fi.Size()}
+	}
 }
 
 // A watcher tells when a set of file stamps changes.
@@ -357,84 +508,4 @@ func (w *watcher) changed() bool {
 	}
 	w.last = now
 	return true
-}
-
-// An execRunner runs programs for real, with the output going to out and
-// err and metrics to Cloudflare turned off.
-type execRunner struct {
-	out, err io.Writer
-}
-
-func (r *execRunner) command(dir string, argv []string) *exec.Cmd {
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = r.out, r.err
-	cmd.Env = append(os.Environ(), "WRANGLER_SEND_METRICS=false")
-	// Output goes through pipes unless out and err are files; children
-	// still holding them must not keep Wait waiting.
-	cmd.WaitDelay = stopTimeout
-	return cmd
-}
-
-func (r *execRunner) run(ctx context.Context, dir string, argv []string) error {
-	cmd := r.command(dir, argv)
-	setGroup(cmd)
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	stopped := make(chan struct{})
-	defer close(stopped)
-	go func() {
-		select {
-		case <-ctx.Done():
-			killGroup(cmd.Process, true)
-		case <-stopped:
-		}
-	}()
-	return cmd.Wait()
-}
-
-func (r *execRunner) start(dir string, argv []string) (process, error) {
-	cmd := r.command(dir, argv)
-	setGroup(cmd)
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	p := &execProcess{cmd: cmd, exited: make(chan struct{})}
-	go func() {
-		cmd.Wait()
-		close(p.exited)
-	}()
-	return p, nil
-}
-
-// An execProcess is a program started by an execRunner.
-type execProcess struct {
-	cmd    *exec.Cmd
-	exited chan struct{}
-}
-
-func (p *execProcess) done() <-chan struct{} { return p.exited }
-
-// stop asks the process group to end, and kills it if it has not within
-// stopTimeout. The group is signalled even after its leader exited, since
-// workerd may outlive wrangler.
-func (p *execProcess) stop() {
-	killGroup(p.cmd.Process, false)
-	select {
-	case <-p.exited:
-	case <-time.After(stopTimeout):
-	}
-	killGroup(p.cmd.Process, true)
-	<-p.exited
-}
-
-// freePort returns a loopback port nothing listens on right now.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"syscall"
@@ -22,4 +23,9 @@ func killGroup(p *os.Process, force bool) {
 		sig = syscall.SIGKILL
 	}
 	syscall.Kill(-p.Pid, sig)
+}
+
+// addrInUse reports whether err says that an address is taken.
+func addrInUse(err error) bool {
+	return errors.Is(err, syscall.EADDRINUSE)
 }

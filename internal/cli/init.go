@@ -71,19 +71,53 @@ func runInit(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
 	out := e.stdio.Out
 	if runtime != "" {
 		fmt.Fprintf(out, "\nThe \"cloesce\" dependency is %s: the runtime of the checkout this compiler was built in.\n", opts.Runtime)
-		if _, err := os.Stat(filepath.Join(runtime, "dist", "index.js")); err != nil {
+		if !runtimeBuilt(runtime) {
 			fmt.Fprintf(e.stdio.Err, "warning: that runtime is not built yet: run make runtime in its repository\n")
 		}
 	} else {
 		fmt.Fprintf(out, "\nThe \"cloesce\" dependency is %s, from the npm registry.\n", opts.Runtime)
 	}
-	fmt.Fprintf(out, "\nNext steps:\n\n")
-	if dir != "." {
-		fmt.Fprintf(out, "  cd %s\n", shellQuote(dir))
-	}
-	origin := fmt.Sprintf("http://localhost:%d", defaultPort(proj.cfg.WorkersURL))
-	fmt.Fprintf(out, "  npm install\n  %s dev    # the page at %s/, the API at %s%s\n  npm test\n", opts.Cloesce, origin, origin, apiPath(proj.cfg.WorkersURL))
+	fmt.Fprintf(out, "\nNext steps:\n\n%s", nextSteps(dir, runtime, opts.Cloesce, proj.cfg.WorkersURL))
 	return nil
+}
+
+// runtimeBuilt reports whether the runtime package in dir is built.
+func runtimeBuilt(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "dist", "index.js"))
+	return err == nil
+}
+
+// nextSteps lists the commands that take the new project in dir to a
+// served app: building the checkout's runtime (runtime, "" for one from
+// the registry) when it is not built, installing the npm packages, dev,
+// and the tests; cloesce runs the compiler.
+func nextSteps(dir, runtime, cloesce, workersURL string) string {
+	var steps [][2]string // command, comment
+	if runtime != "" && !runtimeBuilt(runtime) {
+		steps = append(steps, [2]string{"make -C " + shellQuote(filepath.Dir(runtime)) + " runtime", "build the runtime package \"cloesce\" (once)"})
+	}
+	if dir != "." {
+		steps = append(steps, [2]string{"cd " + shellQuote(dir), ""})
+	}
+	origin := fmt.Sprintf("http://localhost:%d", defaultPort(workersURL))
+	steps = append(steps,
+		[2]string{"npm install", "wrangler, TypeScript, vitest and the runtime \"cloesce\""},
+		[2]string{cloesce + " dev", fmt.Sprintf("serve the page at %s/ and the API at %s%s; Ctrl-C stops", origin, origin, apiPath(workersURL))},
+		[2]string{"npm test", "compile, type-check and run the tests (on a wrangler dev of their own)"},
+	)
+	width := 0
+	for _, s := range steps {
+		width = max(width, len(s[0]))
+	}
+	var b strings.Builder
+	for _, s := range steps {
+		if s[1] == "" {
+			fmt.Fprintf(&b, "  %s\n", s[0])
+			continue
+		}
+		fmt.Fprintf(&b, "  %-*s  # %s\n", width, s[0], s[1])
+	}
+	return b.String()
 }
 
 // initialMigrations writes the first migration of every binding, as

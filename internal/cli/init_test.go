@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,7 +80,7 @@ func TestInitWritesProject(t *testing.T) {
 	if got := projectFiles(t, dir); !slices.Equal(got, want) {
 		t.Errorf("init wrote %q, want %q", got, want)
 	}
-	for _, s := range []string{"created app in app", "wrote app/migrations/db/1700000000_initial.sql", "cd app\n", "npm install\n", " dev "} {
+	for _, s := range []string{"created app in app", "wrote app/migrations/db/1700000000_initial.sql", "Next steps:\n\n  cd app\n  npm install ", " dev ", "\n  npm test "} {
 		if !strings.Contains(stdout, s) {
 			t.Errorf("init's output lacks %q:\n%s", s, stdout)
 		}
@@ -95,6 +96,52 @@ func TestInitWritesProject(t *testing.T) {
 	code, stdout, stderr := run(t, dir, "migrate", "--all", "--dry-run", "check")
 	if code != 0 || !strings.Contains(stdout, `D1 database "db": no changes`) {
 		t.Errorf("migrate --dry-run exited %d:\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestNextSteps checks the steps init prints from a new project to a
+// served app: a checkout's runtime is built first when it is not.
+func TestNextSteps(t *testing.T) {
+	repo := t.TempDir()
+	runtime := filepath.Join(repo, "runtime")
+	// lines lays out commands and comments as init does: the comments
+	// line up after the longest command.
+	lines := func(steps ...string) string {
+		width := 0
+		for i := 0; i < len(steps); i += 2 {
+			width = max(width, len(steps[i]))
+		}
+		var b strings.Builder
+		for i := 0; i < len(steps); i += 2 {
+			if steps[i+1] == "" {
+				fmt.Fprintf(&b, "  %s\n", steps[i])
+			} else {
+				fmt.Fprintf(&b, "  %-*s  # %s\n", width, steps[i], steps[i+1])
+			}
+		}
+		return b.String()
+	}
+	install := []string{"npm install", `wrangler, TypeScript, vitest and the runtime "cloesce"`}
+	test := []string{"npm test", "compile, type-check and run the tests (on a wrangler dev of their own)"}
+	dev5000 := []string{"cloesce dev", "serve the page at http://localhost:5000/ and the API at http://localhost:5000/api; Ctrl-C stops"}
+	for _, tt := range []struct {
+		name, dir, runtime, workersURL string
+		built                          bool
+		want                           string
+	}{
+		{"an unbuilt checkout runtime", "my-app", runtime, "http://localhost:5000/api", false,
+			lines(slices.Concat([]string{"make -C " + repo + " runtime", `build the runtime package "cloesce" (once)`, "cd my-app", ""}, install, dev5000, test)...)},
+		{"a built checkout runtime", "my-app", runtime, "http://localhost:5000/api", true,
+			lines(slices.Concat([]string{"cd my-app", ""}, install, dev5000, test)...)},
+		{"the registry's runtime, here", ".", "", "http://localhost:8787", false,
+			lines(slices.Concat(install, []string{"cloesce dev", "serve the page at http://localhost:8787/ and the API at http://localhost:8787; Ctrl-C stops"}, test)...)},
+	} {
+		if tt.built {
+			writeFile(t, filepath.Join(runtime, "dist", "index.js"), "")
+		}
+		if got := nextSteps(tt.dir, tt.runtime, "cloesce", tt.workersURL); got != tt.want {
+			t.Errorf("%s:\n%s\nwant:\n%s", tt.name, got, tt.want)
+		}
 	}
 }
 

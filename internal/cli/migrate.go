@@ -32,7 +32,7 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 func (l *listFlag) Get() any           { return []string(*l) }
 
 func migrateFlags(fs *flag.FlagSet) {
-	fs.String("dir", ".", "the project `directory`")
+	fs.String("dir", ".", "the project `directory`, also given as the argument after the name")
 	fs.String("binding", "", "migrate the D1 database or Durable Object `name`")
 	fs.Bool("all", false, "migrate every D1 database, then every Durable Object")
 	fs.Var(new(listFlag), "rename", "a model or column was renamed, not dropped: `Old=New` or Model.old=new (repeatable)")
@@ -61,16 +61,9 @@ type migration struct {
 // current schema, and the new snapshot. Nothing is written until every
 // question is answered and every loss of data allowed.
 func runMigrate(_ context.Context, e *env, fs *flag.FlagSet, args []string) error {
-	if len(args) != 1 {
-		hint := ""
-		if slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "-") }) {
-			hint = " (flags go before the name)"
-		}
-		return usagef("migrate takes one migration name, got %d arguments%s", len(args), hint)
-	}
-	name := args[0]
-	if err := migrate.CheckName(name); err != nil {
-		return usagef("%v", err)
+	name, dir, err := migrateArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	binding, all := flagValue[string](fs, "binding"), flagValue[bool](fs, "all")
 	if (binding == "") == !all {
@@ -84,7 +77,7 @@ func runMigrate(_ context.Context, e *env, fs *flag.FlagSet, args []string) erro
 	if err != nil {
 		return err
 	}
-	proj, schema, err := e.analyze([]string{flagValue[string](fs, "dir")})
+	proj, schema, err := e.analyze([]string{dir})
 	if err != nil {
 		return err
 	}
@@ -137,6 +130,43 @@ func runMigrate(_ context.Context, e *env, fs *flag.FlagSet, args []string) erro
 		}
 	}
 	return nil
+}
+
+// migrateArgs returns the migration name and the project directory of
+// "migrate [flags] <name> [dir]", the directory defaulting to --dir.
+func migrateArgs(fs *flag.FlagSet, args []string) (name, dir string, err error) {
+	dir = flagValue[string](fs, "dir")
+	dirSet := false
+	fs.Visit(func(f *flag.Flag) { dirSet = dirSet || f.Name == "dir" })
+	// The flag package stops at the first argument that is not a flag.
+	if i := slices.IndexFunc(args, func(a string) bool { return len(a) > 1 && strings.HasPrefix(a, "-") }); i > 0 {
+		return "", "", usagef("flags go before the migration name: move %s before %q", args[i], args[0])
+	}
+	switch len(args) {
+	case 0:
+		return "", "", usagef("migrate needs a migration name: cloesce migrate (--binding <name> | --all) [flags] <name> [dir]")
+	case 1:
+		name = args[0]
+		if info, err := os.Stat(name); err == nil && info.IsDir() && !dirSet {
+			return "", "", usagef("%q is a directory: to migrate the project in it, give the migration name first (cloesce migrate [flags] <name> %s); for a migration named %q, give the directory too (cloesce migrate [flags] %s .)",
+				name, shellQuote(name), name, shellQuote(name))
+		}
+	case 2:
+		name = args[0]
+		if dirSet && filepath.Clean(dir) != filepath.Clean(args[1]) {
+			return "", "", usagef("the project directory is given twice: --dir %q and %q", dir, args[1])
+		}
+		dir = args[1]
+	default:
+		return "", "", usagef("migrate takes a migration name and at most one project directory, got %d arguments", len(args))
+	}
+	if err := migrate.CheckName(name); err != nil {
+		if strings.ContainsAny(name, `/\.`) {
+			return "", "", usagef("%v; to migrate the project in %s, give the migration name first: cloesce migrate [flags] <name> %s", err, name, shellQuote(name))
+		}
+		return "", "", usagef("%v", err)
+	}
+	return name, dir, nil
 }
 
 // chooseBindings returns the binding named by --binding, or every binding

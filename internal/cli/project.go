@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/config"
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -27,9 +29,17 @@ func (e *env) loadProject(root string, diags *diag.List) (*project, error) {
 	}
 	paths := config.Discover(root, cfg, diags)
 	if len(paths) == 0 && !diags.HasErrors() {
-		d := diags.Errorf(diag.NoSources, source.Span{}, "no schema files (.clo or .cloesce) found in %s", describePaths(cfg.SrcPaths))
-		if !cfg.Found {
-			d.Helpf("create %s with \"src_paths\" naming the schema directories", cfg.Path)
+		d := diags.Errorf(diag.NoSources, source.Span{}, "no schema files (.clo or .cloesce) found in %s", describeSources(root, cfg.SrcPaths))
+		switch {
+		case cfg.Found:
+		case isEmptyDir(root):
+			if root == "." {
+				d.Helpf("to start a project here, run `cloesce init`")
+			} else {
+				d.Helpf("to start a project in %s, run `cloesce init %s`", filepath.ToSlash(root), shellQuote(filepath.ToSlash(root)))
+			}
+		default:
+			d.Helpf("create %s with \"src_paths\" naming the schema directories", filepath.ToSlash(cfg.Path))
 		}
 	}
 	p := &project{cfg: cfg}
@@ -43,11 +53,31 @@ func (e *env) loadProject(root string, diags *diag.List) (*project, error) {
 	return p, nil
 }
 
+// describeSources shows the source paths as the user finds them:
+// resolved against the project directory root.
+func describeSources(root string, paths []string) string {
+	shown := make([]string, len(paths))
+	for i, p := range paths {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(root, p)
+		}
+		shown[i] = filepath.ToSlash(p)
+	}
+	return describePaths(shown)
+}
+
 func describePaths(paths []string) string {
 	if len(paths) == 1 {
 		return fmt.Sprintf("%q", paths[0])
 	}
 	return fmt.Sprintf("%q", paths)
+}
+
+// isEmptyDir reports whether dir holds nothing but dotfiles, such as .git:
+// a directory cloesce init accepts.
+func isEmptyDir(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return !strings.HasPrefix(e.Name(), ".") })
 }
 
 // parseFile reads and parses one schema file.

@@ -2,16 +2,21 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/gen/wrangler"
 	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/source"
 )
 
 // wranglerLookup is the order in which wrangler looks for its config: the
@@ -20,9 +25,10 @@ var wranglerLookup = []string{"wrangler.json", "wrangler.jsonc", "wrangler.toml"
 
 // writeWrangler merges what the schema needs into the project's wrangler
 // config, in the environment given by --env, creating the file if it is
-// missing. A file that already has everything is left untouched, so that
-// a running "wrangler dev" does not restart for nothing.
-func (e *env) writeWrangler(proj *project, schema *idl.Schema) error {
+// missing, and reports what it finds into diags. A file that already has
+// everything is left untouched, so that a running "wrangler dev" does not
+// restart for nothing; one with errors is left as it is.
+func (e *env) writeWrangler(proj *project, schema *idl.Schema, diags *diag.List) error {
 	cfg := proj.cfg
 	name := wrangler.FileName(cfg.WranglerConfigFormat)
 	path := filepath.Join(cfg.Root, name)
@@ -35,13 +41,13 @@ func (e *env) writeWrangler(proj *project, schema *idl.Schema) error {
 	if err != nil {
 		return err
 	}
-	opts := wrangler.Options{Env: e.envArg, ProjectName: filepath.Base(dir), MigrationsPath: cfg.MigrationsPath}
-	out, warnings, err := wrangler.Merge(existing, shown, cfg.WranglerConfigFormat, schema, opts)
-	var cerr *wrangler.ConfigError
-	if errors.As(err, &cerr) {
-		fmt.Fprintf(e.stdio.Err, "error: %v\n", err)
-		return errReported
+	opts := wrangler.Options{
+		Env:            e.envArg,
+		ProjectName:    filepath.Base(dir),
+		MigrationsPath: cfg.MigrationsPath,
+		Main:           findEntry(cfg.Root),
 	}
+	out, err := wrangler.Merge(existing, shown, cfg.WranglerConfigFormat, schema, opts, diags)
 	if err != nil {
 		return err
 	}
@@ -50,16 +56,16 @@ func (e *env) writeWrangler(proj *project, schema *idl.Schema) error {
 		if _, err := os.Stat(filepath.Join(cfg.Root, other)); i == mine || err != nil {
 			continue
 		}
+		shadow := filepath.ToSlash(filepath.Join(cfg.Root, other))
 		if i < mine {
-			warnings = append(warnings, fmt.Sprintf("wrangler reads %s, not %s; remove it or set \"wrangler_config_format\" in %s", other, name, filepath.Base(cfg.Path)))
+			diags.Warnf(diag.WranglerShadowed, source.Span{}, "wrangler reads %s, not %s", shadow, shown).
+				Helpf("remove %s, or set \"wrangler_config_format\" in %s", other, filepath.Base(cfg.Path))
 		} else {
-			warnings = append(warnings, fmt.Sprintf("%s is ignored: wrangler reads %s first", other, name))
+			diags.Warnf(diag.WranglerShadowed, source.Span{}, "%s is ignored: wrangler reads %s first", shadow, name).
+				Helpf("remove %s: compile keeps %s up to date", other, name)
 		}
 	}
-	for _, w := range warnings {
-		fmt.Fprintf(e.stdio.Err, "warning: %s: %s\n", shown, w)
-	}
-	if existing != nil && bytes.Equal(out, existing) {
+	if out == nil || existing != nil && bytes.Equal(out, existing) {
 		return nil
 	}
 	if err := writeFileAtomic(path, out); err != nil {
@@ -69,4 +75,65 @@ func (e *env) writeWrangler(proj *project, schema *idl.Schema) error {
 		fmt.Fprintf(e.stdio.Out, "wrote %s\n", shown)
 	}
 	return nil
+}
+
+// findEntry returns the Worker's entry point in the project at root,
+// relative to it, for a wrangler config without "main": the file named by
+// package.json's "main" or by a wrangler command of its scripts, else the
+// first of wrangler.EntryCandidates that exists; "" if none does.
+func findEntry(root string) string {
+	var candidates []string
+	if data, err := os.ReadFile(filepath.Join(root, "package.json")); err == nil {
+		var pkg struct {
+			Main    string            `json:"main"`
+			Scripts map[string]string `json:"scripts"`
+		}
+		if json.Unmarshal(data, &pkg) == nil {
+			if isScript(pkg.Main) {
+				candidates = append(candidates, pkg.Main)
+			}
+			// Sorted, so that the choice does not depend on map order.
+			for _, name := range slices.Sorted(maps.Keys(pkg.Scripts)) {
+				candidates = append(candidates, scriptEntries(pkg.Scripts[name])...)
+			}
+		}
+	}
+	for _, c := range append(candidates, wrangler.EntryCandidates...) {
+		c = filepath.ToSlash(filepath.Clean(filepath.FromSlash(c)))
+		if !filepath.IsLocal(filepath.FromSlash(c)) {
+			continue
+		}
+		if info, err := os.Stat(filepath.Join(root, filepath.FromSlash(c))); err == nil && info.Mode().IsRegular() {
+			return c
+		}
+	}
+	return ""
+}
+
+// wranglerCommand matches a wrangler command that takes an entry point,
+// up to the end of the shell command.
+var wranglerCommand = regexp.MustCompile(`\bwrangler\s+(?:dev|deploy|publish|versions\s+upload)\b([^;&|]*)`)
+
+// scriptEntries returns the source files that the wrangler commands of an
+// npm script name, as in "wrangler dev src/index.ts" or "wrangler deploy
+// --minify worker.js".
+func scriptEntries(script string) []string {
+	var out []string
+	for _, m := range wranglerCommand.FindAllStringSubmatch(script, -1) {
+		for _, arg := range strings.Fields(m[1]) {
+			if !strings.HasPrefix(arg, "-") && isScript(arg) {
+				out = append(out, arg)
+			}
+		}
+	}
+	return out
+}
+
+// isScript reports whether path looks like a Worker's source file.
+func isScript(path string) bool {
+	switch filepath.Ext(path) {
+	case ".ts", ".js", ".mts", ".mjs", ".tsx", ".jsx":
+		return true
+	}
+	return false
 }

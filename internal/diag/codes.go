@@ -34,6 +34,14 @@ const (
 	SourcePathMissing Code = "W0104" // a src_paths entry that does not exist (warning)
 	NoSources         Code = "E0105" // no .clo or .cloesce files found
 	ConfigValue       Code = "E0106" // a known key with a value outside its allowed set
+
+	// The wrangler configuration that compile completes.
+	WranglerConfig     Code = "E0107" // wrangler.toml/jsonc does not parse, or a key has the wrong type
+	WranglerShadowed   Code = "W0108" // another wrangler config file next to the one compile writes (warning)
+	WranglerRenamed    Code = "W0109" // a schema binding whose resource the wrangler file binds under another name (warning)
+	WranglerUnknown    Code = "W0110" // a D1, KV, R2 or Durable Object binding the schema does not declare (warning)
+	WranglerClassGone  Code = "W0111" // a Durable Object class the migrations create but the schema does not declare (warning)
+	WranglerEntryGuess Code = "W0112" // no Worker entry found for "main"; the default was written (warning)
 )
 
 // Semantic analysis.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/gen/gentest"
 )
 
@@ -20,7 +21,7 @@ func TestWranglerAccepts(t *testing.T) {
 	for _, format := range []string{"toml", "jsonc"} {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()
-			out, _, err := Merge(nil, FileName(format), format, s, testOptions)
+			out, err := Merge(nil, FileName(format), format, s, testOptions, new(diag.List))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -28,7 +29,7 @@ func TestWranglerAccepts(t *testing.T) {
 			if format == "toml" {
 				staging := testOptions
 				staging.Env = "staging"
-				if out, _, err = Merge(out, FileName(format), format, s, staging); err != nil {
+				if out, err = Merge(out, FileName(format), format, s, staging, new(diag.List)); err != nil {
 					t.Fatal(err)
 				}
 				env = []string{"--env", "staging"}

@@ -2,12 +2,12 @@ package wrangler
 
 import (
 	"bytes"
-	"errors"
 	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/gen/gentest"
 )
 
@@ -40,20 +40,20 @@ func FuzzMerge(f *testing.F) {
 		if staging {
 			opts.Env = "staging"
 		}
-		out, _, err := Merge(in, FileName(format), format, s, opts)
-		var cerr *ConfigError
-		if errors.As(err, &cerr) {
-			return
-		}
+		var diags diag.List
+		out, err := Merge(in, FileName(format), format, s, opts, &diags)
 		if err != nil {
 			t.Fatalf("%v\ninput:\n%s", err, in)
+		}
+		if diags.HasErrors() {
+			return
 		}
 		// A blank JSONC file is replaced by a new one.
 		blank := format == "jsonc" && len(bytes.TrimSpace(in)) == 0
 		if !blank && !isSubsequence(in, out) {
 			t.Fatalf("input bytes were changed:\n%s\noutput:\n%s", in, out)
 		}
-		again, _, err := Merge(out, FileName(format), format, s, opts)
+		again, err := Merge(out, FileName(format), format, s, opts, new(diag.List))
 		if err != nil || !bytes.Equal(again, out) {
 			t.Fatalf("not idempotent (%v):\n%s", err, out)
 		}

@@ -23,12 +23,14 @@ func parseJSONC(src []byte, path string) (hujson.Value, error) {
 	if err != nil {
 		msg := err.Error()
 		if m := hujsonError.FindStringSubmatch(msg); m != nil {
-			return v, fmt.Errorf("%s:%s:%s: %s", path, m[1], m[2], msg[len(m[0]):])
+			line, _ := strconv.Atoi(m[1])
+			col, _ := strconv.Atoi(m[2])
+			return v, &configError{path: path, line: line, col: col, msg: msg[len(m[0]):]}
 		}
-		return v, fmt.Errorf("%s: %s", path, strings.TrimPrefix(msg, "hujson: "))
+		return v, &configError{path: path, msg: strings.TrimPrefix(msg, "hujson: ")}
 	}
 	if _, ok := v.Value.(*hujson.Object); !ok {
-		return v, fmt.Errorf("%s: the top level must be an object", path)
+		return v, &configError{path: path, msg: "the top level must be an object"}
 	}
 	return v, nil
 }
@@ -42,7 +44,7 @@ func decodeJSONC(src []byte, path string) (map[string]any, error) {
 	v.Standardize()
 	doc := map[string]any{}
 	if err := json.Unmarshal(v.Pack(), &doc); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, &configError{path: path, msg: err.Error()}
 	}
 	return doc, nil
 }

@@ -1,13 +1,16 @@
 package wrangler
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/source"
 )
 
 // A table is a TOML table or JSON object of the config: an existing one
@@ -124,36 +127,6 @@ func (t *table) list(key string) (*list, error) {
 	return l, nil
 }
 
-// entry returns the element of l whose field key equals value, with the
-// fields it lacks added; a new element holding fields if there is none.
-// fields[0] is the identifying field, a string.
-func (l *list) entry(fields []member) (*table, error) {
-	key, want := fields[0].key, fields[0].value
-	for i, v := range l.data {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("%s[%d] must be a table, not %s", l.path, i, describe(v))
-		}
-		if id, ok := m[key].(string); !ok || id != want {
-			continue
-		}
-		t := &table{path: fmt.Sprintf("%s[%d]", l.path, i), data: m}
-		for _, f := range fields[1:] {
-			t.setDefault(f.key, f.value)
-		}
-		if len(t.changes) > 0 {
-			l.elems = append(l.elems, elemChange{i, t})
-		}
-		return t, nil
-	}
-	t := newTable(fmt.Sprintf("%s[%d]", l.path, len(l.data)+len(l.add)))
-	for _, f := range fields {
-		t.setDefault(f.key, f.value)
-	}
-	l.add = append(l.add, t)
-	return t, nil
-}
-
 type member struct {
 	key   string
 	value any
@@ -222,113 +195,310 @@ const (
 	DefaultCompatibilityDate = "2026-04-01"
 )
 
+// EntryCandidates are the conventional places of a Worker's entry point,
+// in the order the caller looks for them to fill in a missing "main":
+// cloesce init's layout first, then wrangler's templates.
+var EntryCandidates = []string{
+	"src/api/main.ts", "src/main.ts", "src/index.ts", "src/worker.ts",
+	"main.ts", "index.ts", "worker.ts",
+	"src/api/main.js", "src/main.js", "src/index.js", "src/worker.js",
+	"main.js", "index.js", "worker.js",
+}
+
 // plan computes the changes that make the decoded config doc serve
-// schema s, and the warnings to print.
-func plan(doc map[string]any, s *idl.Schema, opts Options) (*table, []string, error) {
+// schema s, reporting what it finds into diags at the places at returns.
+// file names the config in messages.
+func plan(doc map[string]any, s *idl.Schema, opts Options, file string, at locator, diags *diag.List) (*table, error) {
 	root := &table{data: doc}
 	root.setDefault("name", WorkerName(opts.ProjectName))
-	root.setDefault("main", DefaultMain)
-	root.setDefault("compatibility_date", DefaultCompatibilityDate)
-	e := &s.Env
-	if len(e.D1)+len(e.KV)+len(e.R2)+len(e.Durable)+len(e.Vars) == 0 {
-		return root, nil, nil
+	if !root.has("main") {
+		root.setDefault("main", cmp.Or(opts.Main, DefaultMain))
+		if opts.Main == "" {
+			diags.Warnf(diag.WranglerEntryGuess, source.Span{}, "found no Worker entry point: %s gets main = %q", file, DefaultMain).
+				Notef("looked for package.json's \"main\" and the file its wrangler scripts name, then %s", strings.Join(EntryCandidates, ", ")).
+				Helpf("write the Worker in %s, or set \"main\" in %s to its entry point", DefaultMain, file)
+		}
 	}
+	root.setDefault("compatibility_date", DefaultCompatibilityDate)
 	// Bindings are not inherited by wrangler environments: an environment
 	// gets its own copy of every one.
-	scope := root
+	scope, scopePath := root, []any{}
 	if opts.Env != "" {
-		env, err := root.table("env")
-		if err != nil {
-			return nil, nil, err
-		}
-		if scope, err = env.table(opts.Env); err != nil {
-			return nil, nil, err
+		scopePath = []any{"env", opts.Env}
+		if hasBindings(&s.Env) {
+			env, err := root.table("env")
+			if err != nil {
+				return nil, err
+			}
+			if scope, err = env.table(opts.Env); err != nil {
+				return nil, err
+			}
+		} else { // only read, for the bindings the schema does not know
+			env, _ := doc["env"].(map[string]any)
+			own, _ := env[opts.Env].(map[string]any)
+			scope = &table{data: own}
 		}
 	}
-	p := &planner{root: root, scope: scope, opts: opts}
+	p := &planner{root: root, scope: scope, scopePath: scopePath, opts: opts, file: file, at: at, diags: diags}
 	steps := []func(*idl.Env) error{p.d1, p.kv, p.r2, p.durable, p.vars}
 	for _, step := range steps {
-		if err := step(e); err != nil {
-			return nil, nil, err
+		if err := step(&s.Env); err != nil {
+			return nil, err
 		}
 	}
-	return root, p.warnings, nil
+	return root, nil
+}
+
+// hasBindings reports whether the schema needs anything in the config
+// beyond the top-level defaults.
+func hasBindings(e *idl.Env) bool {
+	return len(e.D1)+len(e.KV)+len(e.R2)+len(e.Durable)+len(e.Vars) > 0
 }
 
 type planner struct {
 	root, scope *table
+	scopePath   []any // path of scope in the file: none, or "env", <name>
 	opts        Options
-	warnings    []string
+	file        string
+	at          locator
+	diags       *diag.List
 }
 
-// entries ensures an element of the array key for each of the binding
-// lists in fields.
-func (p *planner) entries(key string, fields [][]member) error {
-	if len(fields) == 0 {
-		return nil
-	}
-	l, err := p.scope.list(key)
-	if err != nil {
-		return err
-	}
-	for _, f := range fields {
-		if _, err := l.entry(f); err != nil {
-			return err
+// A kind is a kind of binding and where the config lists them.
+type kind struct {
+	path     []string // the array, from the scope
+	id       string   // the field naming the binding
+	what     string   // "D1", for messages
+	resource string   // what a binding binds: "database"
+	decl     string   // how the schema declares binding %s
+}
+
+var (
+	d1Kind      = &kind{[]string{"d1_databases"}, "binding", "D1", "database", "d1 { %s }"}
+	kvKind      = &kind{[]string{"kv_namespaces"}, "binding", "KV", "namespace", "kv %s { ... }"}
+	r2Kind      = &kind{[]string{"r2_buckets"}, "binding", "R2", "bucket", "r2 %s { ... }"}
+	durableKind = &kind{[]string{"durable_objects", "bindings"}, "name", "Durable Object", "class", "durable %s { ... }"}
+)
+
+// A binding is a binding of the schema as the config writes it.
+type binding struct {
+	fields []member // fields[0] is the binding's name, under kind.id
+	// same are the fields whose value, when an entry has it, shows that
+	// the entry binds this binding's resource (under another name).
+	same []string
+}
+
+func (b *binding) name() string { return b.fields[0].value.(string) }
+
+func (b *binding) field(key string) string {
+	for _, f := range b.fields {
+		if f.key == key {
+			s, _ := f.value.(string)
+			return s
 		}
 	}
-	return nil
+	return ""
+}
+
+// bind finds or makes the entry of each binding in the array of kind k,
+// and returns their tables, in order. An entry matches a binding by name;
+// failing that, an entry without a name of its own that binds the same
+// resource is completed with it. An entry that binds the same resource
+// under another name is left as it is, with a warning, rather than given
+// a twin that would bind the resource twice. Entries that match no
+// binding of the schema are reported as unknown to it.
+func (p *planner) bind(k *kind, bs []binding) ([]*table, error) {
+	var l *list
+	var data []any
+	if len(bs) > 0 {
+		t := p.scope
+		for _, key := range k.path[:len(k.path)-1] {
+			var err error
+			if t, err = t.table(key); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if l, err = t.list(k.path[len(k.path)-1]); err != nil {
+			return nil, err
+		}
+		data = l.data
+	} else {
+		data = lookupList(p.scope.data, k.path)
+	}
+	entries := make([]map[string]any, len(data))
+	for i, v := range data {
+		m, ok := v.(map[string]any)
+		if !ok {
+			if l == nil {
+				return nil, nil // wrangler reports it; there is nothing to match
+			}
+			return nil, fmt.Errorf("%s[%d] must be a table, not %s", l.path, i, describe(v))
+		}
+		entries[i] = m
+	}
+	claimed := make([]bool, len(entries))
+	out := make([]*table, len(bs))
+	for j, b := range bs {
+		for i, m := range entries {
+			if name, ok := m[k.id].(string); ok && name == b.name() {
+				if out[j] == nil {
+					out[j] = l.complete(i, m, b.fields[1:])
+				}
+				claimed[i] = true // a repeated binding is wrangler's to report
+			}
+		}
+	}
+	for j := range bs {
+		b := &bs[j]
+		if out[j] != nil {
+			continue
+		}
+		for i, m := range entries {
+			if claimed[i] || !b.binds(k, m) {
+				continue
+			}
+			claimed[i] = true
+			if _, named := m[k.id]; !named {
+				out[j] = l.complete(i, m, b.fields)
+			} else {
+				out[j] = &table{path: fmt.Sprintf("%s[%d]", l.path, i), data: m}
+				p.renamed(k, b, i, m)
+			}
+			break
+		}
+		if out[j] == nil {
+			t := newTable(fmt.Sprintf("%s[%d]", l.path, len(l.data)+len(l.add)))
+			for _, f := range b.fields {
+				t.setDefault(f.key, f.value)
+			}
+			l.add = append(l.add, t)
+			out[j] = t
+		}
+	}
+	for i, m := range entries {
+		if name, ok := m[k.id].(string); ok && !claimed[i] {
+			p.unknown(k, i, name)
+		}
+	}
+	return out, nil
+}
+
+// lookupList returns the array at path in doc, nil if there is none.
+func lookupList(doc map[string]any, path []string) []any {
+	for _, key := range path[:len(path)-1] {
+		doc, _ = doc[key].(map[string]any)
+	}
+	a, _ := doc[path[len(path)-1]].([]any)
+	return a
+}
+
+// binds reports whether entry m binds b's resource under another name:
+// its name differs from b's only in case, or one of the fields that
+// identify the resource has b's value.
+func (b *binding) binds(k *kind, m map[string]any) bool {
+	if name, ok := m[k.id].(string); ok && strings.EqualFold(name, b.name()) {
+		return true
+	}
+	if _, remote := m["script_name"]; remote { // a class of another Worker
+		return false
+	}
+	for _, key := range b.same {
+		v, ok := m[key].(string)
+		if !ok {
+			continue
+		}
+		if want := b.field(key); v == want || key == "migrations_dir" && path.Clean(v) == path.Clean(want) {
+			return true
+		}
+	}
+	return false
+}
+
+// complete returns the table of the existing element i of l, m, with the
+// fields it lacks added.
+func (l *list) complete(i int, m map[string]any, fields []member) *table {
+	t := &table{path: fmt.Sprintf("%s[%d]", l.path, i), data: m}
+	for _, f := range fields {
+		t.setDefault(f.key, f.value)
+	}
+	if len(t.changes) > 0 {
+		l.elems = append(l.elems, elemChange{i, t})
+	}
+	return t
+}
+
+// entryPath is the path in the file of element i of kind k's array, and
+// then of keys inside it.
+func (p *planner) entryPath(k *kind, i int, keys ...any) []any {
+	out := slices.Clone(p.scopePath)
+	for _, key := range k.path {
+		out = append(out, key)
+	}
+	return append(append(out, i), keys...)
+}
+
+func (p *planner) renamed(k *kind, b *binding, i int, m map[string]any) {
+	name, _ := m[k.id].(string)
+	p.diags.Warnf(diag.WranglerRenamed, p.at(p.entryPath(k, i, k.id)...), "%s binding %q is renamed to %q in %s", k.what, b.name(), name, p.file).
+		Labelled("the schema names this %s %q", k.resource, b.name()).
+		Notef("compile leaves this entry as it is and adds no second one for the same %s; the generated code reads env.%s, which the Worker does not have", k.resource, b.name()).
+		Helpf("set %q back to %q", k.id, b.name())
+}
+
+func (p *planner) unknown(k *kind, i int, name string) {
+	p.diags.Warnf(diag.WranglerUnknown, p.at(p.entryPath(k, i, k.id)...), "%s binding %q in %s is not declared in the schema", k.what, name, p.file).
+		Labelled("not in the schema").
+		Notef("compile leaves it as it is: your own code may use it, the generated code does not").
+		Helpf("declare it in the schema (%s) to use it through Cloesce, or remove it if nothing uses it", fmt.Sprintf(k.decl, name))
 }
 
 func (p *planner) d1(e *idl.Env) error {
 	dir := migrationsDir(p.opts.MigrationsPath)
-	var fields [][]member
+	var bs []binding
 	for _, b := range e.D1 {
-		fields = append(fields, []member{
+		bs = append(bs, binding{fields: []member{
 			{"binding", b},
 			{"database_name", b},
 			{"database_id", placeholderID(b)},
 			{"migrations_dir", path.Join(dir, b)},
-		})
+		}, same: []string{"database_name", "database_id", "migrations_dir"}})
 	}
-	return p.entries("d1_databases", fields)
+	_, err := p.bind(d1Kind, bs)
+	return err
 }
 
 func (p *planner) kv(e *idl.Env) error {
-	var fields [][]member
+	var bs []binding
 	for _, s := range e.KV {
-		fields = append(fields, []member{{"binding", s.Name}, {"id", placeholderID(s.Name)}})
+		bs = append(bs, binding{fields: []member{{"binding", s.Name}, {"id", placeholderID(s.Name)}}, same: []string{"id"}})
 	}
-	return p.entries("kv_namespaces", fields)
+	_, err := p.bind(kvKind, bs)
+	return err
 }
 
 func (p *planner) r2(e *idl.Env) error {
-	var fields [][]member
+	var bs []binding
 	for _, s := range e.R2 {
-		fields = append(fields, []member{{"binding", s.Name}, {"bucket_name", BucketName(s.Name)}})
+		bs = append(bs, binding{fields: []member{{"binding", s.Name}, {"bucket_name", BucketName(s.Name)}}, same: []string{"bucket_name"}})
 	}
-	return p.entries("r2_buckets", fields)
+	_, err := p.bind(r2Kind, bs)
+	return err
 }
 
 // durable ensures a binding for each Durable Object namespace and a
 // migration creating the classes that no migration has created yet.
 func (p *planner) durable(e *idl.Env) error {
-	if len(e.Durable) == 0 {
-		return nil
+	var bs []binding
+	for _, d := range e.Durable {
+		bs = append(bs, binding{fields: []member{{"name", d.Name}, {"class_name", d.Name}}, same: []string{"class_name"}})
 	}
-	do, err := p.scope.table("durable_objects")
-	if err != nil {
-		return err
-	}
-	l, err := do.list("bindings")
-	if err != nil {
+	entries, err := p.bind(durableKind, bs)
+	if err != nil || len(bs) == 0 {
 		return err
 	}
 	var classes []string
-	for _, d := range e.Durable {
-		t, err := l.entry([]member{{"name", d.Name}, {"class_name", d.Name}})
-		if err != nil {
-			return err
-		}
+	for _, t := range entries {
 		// A class of another Worker is migrated by that Worker.
 		if script, _ := t.get("script_name").(string); script != "" {
 			continue
@@ -364,17 +534,22 @@ func (p *planner) migrations(classes []string) error {
 	if err != nil {
 		return err
 	}
+	ownerPath := []any{}
+	if owner != p.root {
+		ownerPath = p.scopePath
+	}
 	var missing []string
 	for _, c := range classes {
-		if !slices.Contains(live, c) && !slices.Contains(missing, c) {
+		if !slices.ContainsFunc(live, func(l liveClass) bool { return l.name == c }) && !slices.Contains(missing, c) {
 			missing = append(missing, c)
 		}
 	}
 	for _, c := range live {
-		if !slices.Contains(classes, c) {
-			p.warnings = append(p.warnings, fmt.Sprintf(
-				"Durable Object class %q is created by %s but not declared in the schema; if it is gone, add a migration with deleted_classes = [%q]",
-				c, owner.sub("migrations"), c))
+		if !slices.Contains(classes, c.name) {
+			at := append(append(slices.Clone(ownerPath), "migrations"), c.at...)
+			p.diags.Warnf(diag.WranglerClassGone, p.at(at...), "Durable Object class %q is created by %s in %s but not declared in the schema", c.name, owner.sub("migrations"), p.file).
+				Labelled("created here").
+				Helpf("if the class is gone, add a migration with deleted_classes = [%q]; deleting a class deletes its data", c.name)
 		}
 	}
 	if len(missing) == 0 {
@@ -401,9 +576,15 @@ func (p *planner) migrations(classes []string) error {
 	return nil
 }
 
+// A liveClass is a Durable Object class that migrations create.
+type liveClass struct {
+	name string
+	at   []any // the path of its name from the migrations array
+}
+
 // fold replays migration steps and returns the classes they leave live,
 // in order of creation, and the tags they use.
-func fold(where string, steps []any) (live, tags []string, err error) {
+func fold(where string, steps []any) (live []liveClass, tags []string, err error) {
 	for i, s := range steps {
 		at := fmt.Sprintf("%s[%d]", where, i)
 		m, ok := s.(map[string]any)
@@ -418,25 +599,27 @@ func fold(where string, steps []any) (live, tags []string, err error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			live = append(live, names...)
+			for j, n := range names {
+				live = append(live, liveClass{n, []any{i, key, j}})
+			}
 		}
 		for _, key := range []string{"renamed_classes", "transferred_classes"} {
 			moves, err := moveList(at, key, m[key])
 			if err != nil {
 				return nil, nil, err
 			}
-			for _, mv := range moves {
+			for j, mv := range moves {
 				if key == "renamed_classes" {
-					live = slices.DeleteFunc(live, func(c string) bool { return c == mv[0] })
+					live = slices.DeleteFunc(live, func(c liveClass) bool { return c.name == mv[0] })
 				}
-				live = append(live, mv[1])
+				live = append(live, liveClass{mv[1], []any{i, key, j, "to"}})
 			}
 		}
 		deleted, err := stringList(at, "deleted_classes", m["deleted_classes"])
 		if err != nil {
 			return nil, nil, err
 		}
-		live = slices.DeleteFunc(live, func(c string) bool { return slices.Contains(deleted, c) })
+		live = slices.DeleteFunc(live, func(c liveClass) bool { return slices.Contains(deleted, c.name) })
 	}
 	return live, tags, nil
 }

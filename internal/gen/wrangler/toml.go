@@ -24,9 +24,9 @@ func decodeTOML(src []byte, path string) (map[string]any, error) {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			row, col := de.Position()
-			return nil, fmt.Errorf("%s:%d:%d: %s", path, row, col, strings.TrimPrefix(de.Error(), "toml: "))
+			return nil, &configError{path: path, line: row, col: col, msg: strings.TrimPrefix(de.Error(), "toml: ")}
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, &configError{path: path, msg: err.Error()}
 	}
 	return doc, nil
 }
@@ -67,6 +67,9 @@ type tnode struct {
 	starts  []int    // inlineArray: start offset of each element
 	elems   []*tnode // arrays: their elements
 	kids    map[string]*tnode
+	// start and end delimit the node's text, for diagnostics: a value, or
+	// the [header] of a section; end is 0 when the file spells out none.
+	start, end int
 }
 
 func newNode(k nodeKind) *tnode { return &tnode{kind: k, lastEnd: -1, kids: map[string]*tnode{}} }
@@ -106,6 +109,7 @@ func indexTOML(src []byte) (*tomlDoc, error) {
 			if table, err = d.header(keys, e.Kind == unstable.ArrayTable, cur); err != nil {
 				return nil, err
 			}
+			table.start, table.end = headerSpan(src, first, last)
 		}
 	}
 	if err := p.Error(); err != nil {
@@ -122,6 +126,26 @@ func indexTOML(src []byte) (*tomlDoc, error) {
 		}
 	}
 	return d, nil
+}
+
+// headerSpan returns the offsets of a [table] or [[table]] header whose
+// key runs from first to last.
+func headerSpan(src []byte, first, last int) (int, int) {
+	start := first
+	for start > 0 && (src[start-1] == '[' || src[start-1] == ' ' || src[start-1] == '\t') {
+		start--
+	}
+	for src[start] == ' ' || src[start] == '\t' {
+		start++
+	}
+	end := last
+	for end < len(src) && src[end] != ']' && src[end] != '\n' {
+		end++
+	}
+	for end < len(src) && src[end] == ']' {
+		end++
+	}
+	return start, end
 }
 
 // keyOf returns the parts of a key and the offsets of its first byte and
@@ -252,6 +276,7 @@ func (d *tomlDoc) value(v *unstable.Node, start int) (*tnode, int, error) {
 		n := newNode(inlineTable)
 		n.open = int(v.Raw.Offset) // the raw text of an inline table is its '{'
 		n.close = closing(d.src, n.open)
+		n.start, n.end = n.open, n.close+1
 		it := v.Children()
 		for it.Next() {
 			if err := d.keyValue(n, it.Node()); err != nil {
@@ -265,6 +290,7 @@ func (d *tomlDoc) value(v *unstable.Node, start int) (*tnode, int, error) {
 		}
 		n := newNode(inlineArray)
 		n.open, n.close = start, closing(d.src, start)
+		n.start, n.end = n.open, n.close+1
 		pos := start + 1
 		it := v.Children()
 		for it.Next() {
@@ -281,7 +307,9 @@ func (d *tomlDoc) value(v *unstable.Node, start int) (*tnode, int, error) {
 		}
 		return n, n.close + 1, nil
 	}
-	return newNode(scalarValue), int(v.Raw.Offset + v.Raw.Length), nil
+	n := newNode(scalarValue)
+	n.start, n.end = int(v.Raw.Offset), int(v.Raw.Offset+v.Raw.Length)
+	return n, n.end, nil
 }
 
 // closing returns the offset of the bracket that closes the one at open,

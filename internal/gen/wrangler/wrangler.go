@@ -12,8 +12,12 @@ package wrangler
 import (
 	"bytes"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
+	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/source"
 )
 
 // Options tune a merge.
@@ -27,6 +31,10 @@ type Options struct {
 	// MigrationsPath is the configured migrations directory; each D1
 	// database's migrations_dir is <MigrationsPath>/<binding>.
 	MigrationsPath string
+	// Main is the Worker's entry point, relative to the config, that a
+	// config without "main" gets. "" means the caller found none: the
+	// config gets DefaultMain, with a warning.
+	Main string
 }
 
 // A codec reads and writes one configuration format.
@@ -40,49 +48,99 @@ var codecs = map[string]codec{
 	"jsonc": {decodeJSONC, writeJSONC},
 }
 
-// A ConfigError is a problem in the user's config file, as opposed to a
+// A configError is a problem in the user's config file, as opposed to a
 // failure of the merge itself.
-type ConfigError struct{ Msg string }
+type configError struct {
+	path      string
+	line, col int // 1-based, the column in bytes; 0 when unknown
+	msg       string
+}
 
-func (e *ConfigError) Error() string { return e.Msg }
+func (e *configError) Error() string {
+	if e.line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.path, e.line, e.col, e.msg)
+	}
+	return e.path + ": " + e.msg
+}
 
 // FileName returns the name of the config file in format: "wrangler.toml"
 // or "wrangler.jsonc".
 func FileName(format string) string { return "wrangler." + format }
 
-// Merge returns the config existing, read from path (used in messages),
-// with everything schema s needs added, and warnings about what it found.
-// format is "toml" or "jsonc"; existing may be empty, for a new file.
-// Problems in existing are a *ConfigError: one that does not parse names
-// the line and column, a key of the wrong type its path.
-func Merge(existing []byte, path, format string, s *idl.Schema, opts Options) ([]byte, []string, error) {
+// Merge returns the config existing, read from path (the name messages
+// and diagnostics use), with everything schema s needs added. format is
+// "toml" or "jsonc"; existing may be empty, for a new file.
+//
+// What Merge finds is reported into diags. A file that does not parse, or
+// has a key of the wrong type, is an error at its position when known;
+// Merge then returns no output. A binding of the schema that the file
+// binds under another name, a binding the schema does not declare, a
+// Durable Object class the schema no longer declares and a missing entry
+// point are warnings. The error is for failures of Merge itself.
+func Merge(existing []byte, path, format string, s *idl.Schema, opts Options, diags *diag.List) ([]byte, error) {
 	c, ok := codecs[format]
 	if !ok {
-		return nil, nil, fmt.Errorf("unknown wrangler config format %q (want \"toml\" or \"jsonc\")", format)
+		return nil, fmt.Errorf("unknown wrangler config format %q (want \"toml\" or \"jsonc\")", format)
 	}
 	src := existing
 	if format == "jsonc" && len(bytes.TrimSpace(src)) == 0 {
 		src = []byte("{}\n")
 	}
+	file := source.NewFile(path, string(existing))
 	doc, err := c.decode(src, path)
 	if err != nil {
-		return nil, nil, &ConfigError{err.Error()}
+		report(file, err, diags)
+		return nil, nil
 	}
-	root, warnings, err := plan(doc, s, opts)
+	at := noLocator
+	if len(existing) > 0 {
+		at = newLocator(file, format)
+	}
+	var found diag.List
+	root, err := plan(doc, s, opts, path, at, &found)
 	if err != nil {
-		return nil, nil, &ConfigError{path + ": " + err.Error()}
+		report(file, &configError{path: path, msg: err.Error()}, diags)
+		return nil, nil
 	}
+	diags.Append(found.Sorted()...)
 	if !root.changed() {
-		return existing, warnings, nil
+		return existing, nil
 	}
 	out, err := c.write(src, root)
 	if err == nil {
 		err = verify(c, out, s, opts)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("internal error merging %s: %w; please report this", path, err)
+		return nil, fmt.Errorf("internal error merging %s: %w; please report this", path, err)
 	}
-	return out, warnings, nil
+	return out, nil
+}
+
+// report records err, a *configError, as an error diagnostic at its
+// position in file.
+func report(file *source.File, err error, diags *diag.List) {
+	ce, ok := err.(*configError)
+	if !ok || ce.line <= 0 {
+		diags.Errorf(diag.WranglerConfig, source.Span{}, "%v", err)
+		return
+	}
+	off := offset(file.Text, ce.line, ce.col)
+	_, size := utf8.DecodeRuneInString(file.Text[off:])
+	diags.Errorf(diag.WranglerConfig, source.Span{File: file, Start: off, End: off + size}, "%s", ce.msg)
+}
+
+// offset converts a 1-based line and byte column to a byte offset in
+// text, clamped to the text.
+func offset(text string, line, col int) int {
+	off := 0
+	for ; line > 1; line-- {
+		i := strings.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return len(text)
+		}
+		off += i + 1
+	}
+	return max(0, min(off+col-1, len(text)))
 }
 
 // verify checks that out is valid and complete: planning again must find
@@ -93,7 +151,8 @@ func verify(c codec, out []byte, s *idl.Schema, opts Options) error {
 	if err != nil {
 		return err
 	}
-	again, _, err := plan(doc, s, opts)
+	var ignored diag.List
+	again, err := plan(doc, s, opts, "merged output", noLocator, &ignored)
 	if err != nil {
 		return err
 	}

@@ -23,13 +23,14 @@ import (
 	"github.com/cloesce-go/cloesce/internal/syntax/parser"
 )
 
-var testOptions = Options{ProjectName: "My App", MigrationsPath: "./migrations/"}
+var testOptions = Options{ProjectName: "My App", MigrationsPath: "./migrations/", Main: "src/main.ts"}
 
 // TestMerge runs each archive in testdata/merge: its "wrangler.toml" or
 // "wrangler.jsonc" (empty for a new file) merged with testdata/schema.clo,
-// or its own "schema.clo", gives "want", and "warnings" when there are
-// any; or "error" when merging fails. An "env" entry names the wrangler
-// environment. Every merge that succeeds must also only insert text, be
+// or its own "schema.clo", gives "want", and "warnings" (the diagnostics
+// as printed) when there are any; or "error" when the file has errors. An
+// "env" entry names the wrangler environment; a "main" entry the entry
+// point the caller found ("-" for none). Every merge that succeeds must also only insert text, be
 // idempotent, and give a config that decodes to the bindings the schema
 // needs.
 func TestMerge(t *testing.T) {
@@ -45,6 +46,9 @@ func TestMerge(t *testing.T) {
 		}
 		opts := testOptions
 		opts.Env = strings.TrimSpace(files["env"])
+		if main, ok := files["main"]; ok {
+			opts.Main = strings.TrimPrefix(strings.TrimSpace(main), "-")
+		}
 		var format, in string
 		for _, f := range []string{"toml", "jsonc"} {
 			if text, ok := files[FileName(f)]; ok {
@@ -54,9 +58,16 @@ func TestMerge(t *testing.T) {
 		if format == "" {
 			t.Fatal("archive has neither wrangler.toml nor wrangler.jsonc")
 		}
-		out, warnings, err := Merge([]byte(in), FileName(format), format, s, opts)
+		var diags diag.List
+		out, err := Merge([]byte(in), FileName(format), format, s, opts, &diags)
 		if err != nil {
-			return map[string]string{"error": err.Error() + "\n"}
+			t.Fatal(err)
+		}
+		if diags.HasErrors() {
+			if out != nil {
+				t.Error("Merge reported errors and returned output")
+			}
+			return map[string]string{"error": diags.Text()}
 		}
 		if _, ok := files["error"]; ok {
 			t.Errorf("merge succeeded, want error %q", files["error"])
@@ -64,14 +75,14 @@ func TestMerge(t *testing.T) {
 		if !isSubsequence([]byte(in), out) {
 			t.Error("the merge changed or dropped bytes of the input")
 		}
-		again, _, err := Merge(out, FileName(format), format, s, opts)
-		if err != nil || !bytes.Equal(again, out) {
-			t.Errorf("merging the output again changes it (err %v):\n%s", err, again)
+		var again diag.List
+		if out2, err := Merge(out, FileName(format), format, s, opts, &again); err != nil || !bytes.Equal(out2, out) || again.HasErrors() {
+			t.Errorf("merging the output again changes it (err %v):\n%s%s", err, out2, again.Text())
 		}
-		checkConfig(t, format, out, s, opts.Env)
+		checkConfig(t, format, out, s, opts.Env, renamedBindings(&diags))
 		got := map[string]string{"want": string(out)}
-		if _, ok := files["warnings"]; ok || len(warnings) > 0 {
-			got["warnings"] = strings.Join(warnings, "\n") + "\n"
+		if _, ok := files["warnings"]; ok || diags.Len() > 0 {
+			got["warnings"] = diags.Text()
 		}
 		return got
 	})
@@ -154,9 +165,22 @@ type migrationStep struct {
 	} `toml:"renamed_classes" json:"renamed_classes"`
 }
 
+// renamedBindings returns the bindings of the schema that Merge reported
+// as renamed in the file, and so left out.
+func renamedBindings(diags *diag.List) map[string]bool {
+	out := map[string]bool{}
+	re := regexp.MustCompile(`binding "([^"]+)" is renamed`)
+	for _, d := range diags.Sorted() {
+		if m := re.FindStringSubmatch(d.Message); d.Code == diag.WranglerRenamed && m != nil {
+			out[m[1]] = true
+		}
+	}
+	return out
+}
+
 // checkConfig decodes out and checks that it gives the Worker every
-// binding and variable of s, in the environment env.
-func checkConfig(t *testing.T, format string, out []byte, s *idl.Schema, env string) {
+// binding and variable of s, in the environment env, but those renamed.
+func checkConfig(t *testing.T, format string, out []byte, s *idl.Schema, env string, renamed map[string]bool) {
 	t.Helper()
 	var top wranglerConfig
 	var scope scopeConfig
@@ -189,18 +213,27 @@ func checkConfig(t *testing.T, format string, out []byte, s *idl.Schema, env str
 		scope = own
 	}
 	for _, b := range s.Env.D1 {
+		if renamed[b] {
+			continue
+		}
 		i := slices.IndexFunc(scope.D1, func(d d1Entry) bool { return d.Binding == b })
 		if i < 0 || scope.D1[i].DatabaseName == "" || scope.D1[i].DatabaseID == "" || scope.D1[i].MigrationsDir == "" {
 			t.Errorf("D1 database %s is missing or incomplete", b)
 		}
 	}
 	for _, kv := range s.Env.KV {
+		if renamed[kv.Name] {
+			continue
+		}
 		if !slices.ContainsFunc(scope.KV, func(k kvEntry) bool { return k.Binding == kv.Name && k.ID != "" }) {
 			t.Errorf("KV namespace %s is missing or incomplete", kv.Name)
 		}
 	}
 	bucket := regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
 	for _, r2 := range s.Env.R2 {
+		if renamed[r2.Name] {
+			continue
+		}
 		if !slices.ContainsFunc(scope.R2, func(r r2Entry) bool { return r.Binding == r2.Name && bucket.MatchString(r.BucketName) }) {
 			t.Errorf("R2 bucket %s is missing or has an invalid name", r2.Name)
 		}
@@ -221,6 +254,9 @@ func checkConfig(t *testing.T, format string, out []byte, s *idl.Schema, env str
 		}
 	}
 	for _, d := range s.Env.Durable {
+		if renamed[d.Name] {
+			continue
+		}
 		i := slices.IndexFunc(scope.DurableObjects.Bindings, func(b doBinding) bool { return b.Name == d.Name })
 		if i < 0 {
 			t.Errorf("Durable Object binding %s is missing", d.Name)
@@ -243,15 +279,16 @@ func TestMergeUnchanged(t *testing.T) {
 	s := analyze(t, "d1 { Db }")
 	const in = "# mine\r\nname = 'x'  \nmain = \"w.ts\"\ncompatibility_date = \"2025-01-01\"\n" +
 		"d1_databases = [ { binding = \"Db\", database_name = \"d\", database_id = \"i\", migrations_dir = \"m\" } ]"
-	out, warnings, err := Merge([]byte(in), "wrangler.toml", "toml", s, testOptions)
-	if err != nil || len(warnings) > 0 || string(out) != in {
-		t.Errorf("Merge = %q, %v, %v; want the input unchanged", out, warnings, err)
+	var diags diag.List
+	out, err := Merge([]byte(in), "wrangler.toml", "toml", s, testOptions, &diags)
+	if err != nil || diags.Len() > 0 || string(out) != in {
+		t.Errorf("Merge = %q, %v; want the input unchanged\n%s", out, err, diags.Text())
 	}
 }
 
 // TestMergeFormats checks the format argument.
 func TestMergeFormats(t *testing.T) {
-	if _, _, err := Merge(nil, "wrangler.yaml", "yaml", &idl.Schema{}, testOptions); err == nil || !strings.Contains(err.Error(), `"yaml"`) {
+	if _, err := Merge(nil, "wrangler.yaml", "yaml", &idl.Schema{}, testOptions, new(diag.List)); err == nil || !strings.Contains(err.Error(), `"yaml"`) {
 		t.Errorf("Merge with format yaml: err = %v", err)
 	}
 }
@@ -314,7 +351,7 @@ func TestMergeLineEndings(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		out, _, err := Merge([]byte(tt.in), "wrangler.toml", "toml", s, testOptions)
+		out, err := Merge([]byte(tt.in), "wrangler.toml", "toml", s, testOptions, new(diag.List))
 		if err != nil || string(out) != tt.want {
 			t.Errorf("Merge(%q) = %q, %v\nwant %q", tt.in, out, err, tt.want)
 		}
