@@ -7,7 +7,7 @@ FUZZTIME ?= 20s
 NPM_STAMP := node_modules/.cloesce-installed
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: all build test vet fmtcheck fuzz run screenshot clean runtime size
+.PHONY: all build test vet fmtcheck fuzz run screenshot browser-deps clean runtime size
 
 all: build
 
@@ -30,8 +30,9 @@ runtime: $(NPM_STAMP)
 # checks of generated code, the fuzz seeds), a short fuzzing run of the
 # parser and formatter, the runtime's vitest suite on Miniflare, and the
 # end-to-end suite: every e2e fixture and example compiled, migrated and
-# served by wrangler dev, driven over HTTP through its generated client.
-test: fmtcheck vet runtime
+# served by wrangler dev, driven over HTTP through its generated client
+# (and the weather page in headless Chromium: browser-deps).
+test: fmtcheck vet runtime browser-deps
 	$(GO) test ./...
 	@$(MAKE) --no-print-directory fuzz
 	npm test -w runtime
@@ -66,9 +67,20 @@ run: build runtime
 # A PNG of the running example's page (make run in another terminal):
 # make screenshot [SHOT=/tmp/weather.png]
 SHOT ?= /tmp/weather.png
-screenshot: $(NPM_STAMP)
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+screenshot: $(NPM_STAMP) browser-deps
 	node examples/weather/scripts/screenshot.mjs $(SHOT)
+
+# Debian's Chromium at /usr/bin/chromium, for make screenshot and the
+# weather example's browser test (examples/weather/test/browser.test.ts):
+# installed when missing (CI runs as root with Debian's archive reachable),
+# else nothing.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser-deps:
+	@test -x $(CHROMIUM) || { echo "installing chromium (apt-get) for the browser test"; \
+	  out=$$( { $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } 2>&1 ) || \
+	  { echo "$$out"; exit 1; }; }
 
 clean:
 	rm -rf bin runtime/dist $(NPM_STAMP)

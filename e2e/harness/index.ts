@@ -4,6 +4,7 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll } from "vitest";
+import { lockProject } from "./lock";
 import { freePort } from "./port";
 import { type Project, projectOf, readPrepared, wranglerBin } from "./projects";
 
@@ -20,12 +21,16 @@ export interface App {
 /** How long wrangler dev may take to answer its first request. */
 const startTimeoutMs = 90_000;
 
+/** How long a test file may wait for another file of its project to finish (see lock.ts). */
+const lockTimeoutMs = 180_000;
+
 /**
  * Serves the calling test file's project for the file's tests: started
  * before the first, stopped after the last.
  */
 export function useApp(): App {
   let server: Server | undefined;
+  let unlock: (() => void) | undefined;
   const app: App = {
     get url() {
       if (!server) throw new Error("the app is not running: use it inside tests, after useApp()'s beforeAll");
@@ -38,10 +43,18 @@ export function useApp(): App {
     const file = "filepath" in suite ? suite.filepath : suite.file.filepath;
     const project = projectOf(file);
     if (!project) throw new Error(`${file} is not inside an e2e project (e2e/fixtures/* or examples/*)`);
-    server = await serve(project);
-  }, startTimeoutMs + 10_000);
+    unlock = await lockProject(project, lockTimeoutMs);
+    try {
+      server = await serve(project);
+    } catch (err) {
+      unlock();
+      unlock = undefined;
+      throw err;
+    }
+  }, lockTimeoutMs + startTimeoutMs + 10_000);
   afterAll(async () => {
     await server?.stop();
+    unlock?.();
   });
   return app;
 }

@@ -102,8 +102,61 @@ describe("photos", () => {
 
     // The R2Only source loads the photo's metadata with the entry.
     const withPhoto = await Weather.$get_R2Only(entry.id);
-    expect(withPhoto.data!.photo?.key).toBe(`weather/photos/${entry.id}.jpg`);
+    expect(withPhoto.data!.photo?.key).toBe(`weather/photos/${entry.id}`);
     expect(withPhoto.data!.photo?.size).toBe(bytes.length);
+  });
+
+  it("serves a photo with the content type it was uploaded with", async () => {
+    const entry = (await saveReport("Typed")).weatherEntries[0]!;
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const up = await app.fetch(`/api/Weather/${entry.id}/uploadPhoto`, {
+      method: "POST",
+      headers: { "Content-Type": "image/png" },
+      body: png,
+    });
+    expect(up.status).toBe(200);
+    await up.body?.cancel();
+
+    const down = await entry.downloadPhoto();
+    expect(down.status).toBe(200);
+    expect(down.headers.get("Content-Type")).toBe("image/png");
+    expect(down.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(new Uint8Array(await down.data!.arrayBuffer())).toEqual(png);
+
+    // The generated client declares application/octet-stream, and gets it back.
+    expect((await entry.uploadPhoto(png)).status).toBe(200);
+    const octet = await entry.downloadPhoto();
+    expect(octet.headers.get("Content-Type")).toBe("application/octet-stream");
+    await octet.data!.body?.cancel();
+  });
+
+  it("refuses a photo of a type the page's origin must not serve", async () => {
+    const entry = (await saveReport("Refused")).weatherEntries[0]!;
+    for (const type of ["text/html", "image/svg+xml; charset=utf-8"]) {
+      const res = await app.fetch(`/api/Weather/${entry.id}/uploadPhoto`, {
+        method: "POST",
+        headers: { "Content-Type": type },
+        body: "<script>alert(1)</script>",
+      });
+      expect(res.status, type).toBe(415);
+      expect(((await res.json()) as { detail: string }).detail).toContain(`not ${type.split(";")[0]}`);
+    }
+    expect((await entry.downloadPhoto()).status).toBe(404);
+  });
+
+  it("lists reports with each entry's photo metadata, present only for entries with a photo", async () => {
+    const report = await saveReport("Listed photos");
+    const [withPhoto, without] = report.weatherEntries;
+    expect((await withPhoto!.uploadPhoto(photoBytes(32))).status).toBe(200);
+
+    const list = await WeatherReport.$list_WithPhotos(report.id - 1, 1);
+    expect(list.status).toBe(200);
+    const entries = list.data![0]!.weatherEntries;
+    expect(entries.map((w) => w.id)).toEqual([withPhoto!.id, without!.id]);
+    expect(entries[0]!.photo?.key).toBe(`weather/photos/${withPhoto!.id}`);
+    expect(entries[0]!.photo?.size).toBe(32);
+    expect(entries[0]!.photo?.uploaded).toBeInstanceOf(Date);
+    expect(entries[1]!.photo ?? null).toBeNull();
   });
 
   it("replaces a photo on a second upload", async () => {
@@ -178,6 +231,26 @@ describe("validation", () => {
     });
     expect(res.status).toBe(400);
     expect(res.errors?.map((e) => e.param)).toEqual(["model.weatherEntries.0.temperature"]);
+  });
+
+  it("rejects blank text: a title, description, location or condition of only spaces", async () => {
+    const res = await WeatherReport.$save({
+      title: "   ",
+      description: "\t",
+      weatherEntries: [{ dateTime: new Date(), location: " ", temperature: 3, condition: "\u00a0" }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.errors?.map((e) => e.param).sort()).toEqual([
+      "model.description",
+      "model.title",
+      "model.weatherEntries.0.condition",
+      "model.weatherEntries.0.location",
+    ]);
+    expect(res.errors?.find((e) => e.param === "model.title")?.message).toMatch(/^must match \/\\S\//);
+
+    const padded = await WeatherReport.$save({ title: "  Coast  ", description: "ok", weatherEntries: [] });
+    expect(padded.status).toBe(200);
+    expect(padded.data!.title).toBe("  Coast  ");
   });
 });
 

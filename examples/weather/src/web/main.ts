@@ -1,7 +1,7 @@
 // The weather page: lists reports with their entries, creates a report with
 // entries in one nested save, and uploads and shows a photo per entry, all
 // through the client Cloesce generated from the schema.
-import { type HttpResult, Weather, WeatherReport } from "@cloesce/client.js";
+import { type HttpResult, type ParamProblem, Weather, WeatherReport } from "@cloesce/client.js";
 
 const errorBox = element("error", HTMLDivElement);
 const form = element("report-form", HTMLFormElement);
@@ -27,11 +27,16 @@ function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** Shows a failed call's message and each invalid parameter. */
-function showError(what: string, res: HttpResult<unknown>): void {
-  errorBox.replaceChildren(h("strong", {}, `${what} failed (${res.status || "network"}): `), res.message ?? "unknown error");
-  if (res.errors?.length) {
-    errorBox.appendChild(h("ul", {}, ...res.errors.map((e) => h("li", {}, h("code", {}, e.param), ` ${e.message}`))));
+/**
+ * Shows a failed call: its message, or the invalid parameters that are not
+ * shown next to a field of the form (see showFieldErrors).
+ */
+function showError(what: string, res: HttpResult<unknown>, problems: ParamProblem[] | undefined = res.errors): void {
+  const heading = h("strong", {}, `${what} failed (${res.status || "network"})`);
+  if (problems?.length) {
+    errorBox.replaceChildren(heading, h("ul", {}, ...problems.map((e) => h("li", {}, h("code", {}, e.param), ` ${e.message}`))));
+  } else {
+    errorBox.replaceChildren(heading, `: ${res.message ?? "unknown error"}`);
   }
   errorBox.hidden = false;
 }
@@ -39,6 +44,65 @@ function showError(what: string, res: HttpResult<unknown>): void {
 function clearError(): void {
   errorBox.hidden = true;
   errorBox.replaceChildren();
+}
+
+/**
+ * The form's input for an invalid parameter of WeatherReport.$save: the
+ * problem's param is a path into the saved report, model.title or
+ * model.weatherEntries.<row>.<field>.
+ */
+function inputFor(param: string): HTMLInputElement | null {
+  const path = param.split(".");
+  let scope: HTMLElement | undefined;
+  let name: string | undefined;
+  if (path.length === 2 && path[0] === "model") {
+    [scope, name] = [form, path[1]];
+  } else if (path.length === 4 && path[0] === "model" && path[1] === "weatherEntries") {
+    [scope, name] = [entryRows.rows[Number(path[2])], path[3]];
+  }
+  const input = scope?.querySelector(`input[name="${name}"]`);
+  return input instanceof HTMLInputElement ? input : null;
+}
+
+/** The API's message in the page's words where the page knows the rule ([regex /\S/] in schema.clo). */
+function fieldMessage(message: string): string {
+  return message.startsWith("must match /\\S/") ? "must not be blank" : message;
+}
+
+/**
+ * Shows each problem under the input it belongs to (the first problem of
+ * an input), until the input is edited, and returns the problems that
+ * belong to no input.
+ */
+function showFieldErrors(problems: ParamProblem[]): ParamProblem[] {
+  const rest: ParamProblem[] = [];
+  for (const problem of problems) {
+    const input = inputFor(problem.param);
+    if (!input) rest.push(problem);
+    else if (!input.hasAttribute("aria-invalid")) markInvalid(input, fieldMessage(problem.message));
+  }
+  form.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
+  return rest;
+}
+
+let noteCount = 0;
+
+function markInvalid(input: HTMLInputElement, message: string): void {
+  const note = h("span", { class: "field-error", id: `field-error-${++noteCount}` }, message);
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", note.id);
+  input.insertAdjacentElement("afterend", note);
+}
+
+function clearFieldError(input: HTMLInputElement): void {
+  const id = input.getAttribute("aria-describedby");
+  if (id) document.getElementById(id)?.remove();
+  input.removeAttribute("aria-invalid");
+  input.removeAttribute("aria-describedby");
+}
+
+function clearFieldErrors(): void {
+  for (const input of form.querySelectorAll<HTMLInputElement>("input[aria-invalid]")) clearFieldError(input);
 }
 
 /** A row of the new report's entries table. */
@@ -77,7 +141,13 @@ async function saveReport(event: SubmitEvent): Promise<void> {
       condition: field(row, "condition"),
     })),
   });
-  if (!res.ok) return showError("Saving the report", res);
+  clearFieldErrors();
+  if (!res.ok) {
+    const rest = showFieldErrors(res.errors ?? []);
+    if (rest.length || !res.errors?.length) showError("Saving the report", res, rest);
+    else clearError();
+    return;
+  }
   clearError();
   form.reset();
   entryRows.replaceChildren();
@@ -85,36 +155,42 @@ async function saveReport(event: SubmitEvent): Promise<void> {
   await loadReports();
 }
 
-/** Loads and shows an entry's photo into slot, or says there is none. */
+/** Loads and shows the photo of an entry that has one into slot. */
 async function showPhoto(entry: Weather, slot: HTMLElement): Promise<void> {
   const res = await entry.downloadPhoto();
-  if (res.ok && res.data) {
-    const src = URL.createObjectURL(await res.data.blob());
-    const img = h("img", { src, alt: `${entry.location}, ${entry.condition}` });
-    img.addEventListener("load", () => URL.revokeObjectURL(src), { once: true });
-    slot.replaceChildren(img);
-  } else if (res.status === 404) {
-    slot.replaceChildren(h("span", { class: "muted" }, "No photo"));
-  } else {
-    showError(`Loading the photo of entry ${entry.id}`, res);
-  }
+  if (!res.ok || !res.data) return showError(`Loading the photo of entry ${entry.id}`, res);
+  // The blob has the type the photo was uploaded with (the response's Content-Type).
+  const src = URL.createObjectURL(await res.data.blob());
+  const img = h("img", { src, alt: `${entry.location}, ${entry.condition}` });
+  img.addEventListener("load", () => URL.revokeObjectURL(src), { once: true });
+  slot.replaceChildren(img);
+}
+
+/** What the API stores a photo as: the file's own type (the generated client would send application/octet-stream). */
+function withContentType(type: string): typeof fetch {
+  return (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), "Content-Type": type } });
 }
 
 async function uploadPhoto(entry: Weather, file: File, slot: HTMLElement): Promise<void> {
-  const res = await entry.uploadPhoto(file);
+  const res = await entry.uploadPhoto(file, withContentType(file.type || "application/octet-stream"));
   if (!res.ok) return showError(`Uploading a photo for entry ${entry.id}`, res);
   clearError();
   await showPhoto(entry, slot);
 }
 
+/** The types the API accepts for a photo (see src/api/main.ts). */
+const PHOTO_TYPES = "image/jpeg,image/png,image/gif,image/webp,image/avif";
+
 function entryRow(entry: Weather): HTMLTableRowElement {
-  const slot = h("div", { class: "photo" }, h("span", { class: "muted" }, "…"));
-  const input = h("input", { type: "file", accept: "image/*", "aria-label": `Photo for entry ${entry.id}` });
+  // The list loads each entry's photo metadata: only photos that exist are downloaded.
+  const slot = h("div", { class: "photo" }, h("span", { class: "muted" }, entry.photo ? "…" : "No photo"));
+  const input = h("input", { type: "file", accept: PHOTO_TYPES, "aria-label": `Photo for entry ${entry.id}` });
   input.addEventListener("change", () => {
     const file = input.files?.[0];
+    input.value = ""; // choosing the same file again is a new upload
     if (file) void uploadPhoto(entry, file, slot);
   });
-  void showPhoto(entry, slot);
+  if (entry.photo) void showPhoto(entry, slot);
   return h(
     "tr",
     {},
@@ -139,7 +215,8 @@ function reportCard(report: WeatherReport): HTMLElement {
 }
 
 async function loadReports(): Promise<void> {
-  const res = await WeatherReport.$list(null, 50);
+  // WithPhotos: the entries come with their photos' metadata (schema.clo).
+  const res = await WeatherReport.$list_WithPhotos(null, 50);
   if (!res.ok || !res.data) return showError("Loading the reports", res);
   reportList.replaceChildren(
     ...(res.data.length ? res.data.map(reportCard) : [h("p", { class: "muted" }, "No reports yet: create one above.")]),
@@ -148,5 +225,9 @@ async function loadReports(): Promise<void> {
 
 element("add-entry", HTMLButtonElement).addEventListener("click", addEntryRow);
 form.addEventListener("submit", (event) => void saveReport(event));
+// Editing a field clears its error.
+form.addEventListener("input", (event) => {
+  if (event.target instanceof HTMLInputElement) clearFieldError(event.target);
+});
 addEntryRow();
 void loadReports();
