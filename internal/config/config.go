@@ -17,7 +17,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/tailscale/hujson"
@@ -148,25 +147,11 @@ func (d *decoder) syntaxError(err error) {
 	if m := hujsonError.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
-		off = offset(d.file.Text, line, col)
+		off = d.file.Offset(line, col)
 		msg = msg[len(m[0]):]
 	}
 	_, size := utf8.DecodeRuneInString(d.file.Text[off:])
 	d.diags.Errorf(diag.ConfigSyntax, source.Span{File: d.file, Start: off, End: off + size}, "%s", msg)
-}
-
-// offset converts a 1-based line and byte column, as hujson reports them,
-// to a byte offset in text, clamped to the text.
-func offset(text string, line, col int) int {
-	off := 0
-	for ; line > 1; line-- {
-		i := strings.IndexByte(text[off:], '\n')
-		if i < 0 {
-			return len(text)
-		}
-		off += i + 1
-	}
-	return max(0, min(off+col-1, len(text)))
 }
 
 // decode stores the members of v, which should be an object, into c.

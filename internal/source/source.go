@@ -54,6 +54,19 @@ func (f *File) Position(off int) Position {
 	}
 }
 
+// Offset converts a 1-based line and byte column (as JSON and TOML
+// parsers report them) to a byte offset, clamped to the text.
+func (f *File) Offset(line, col int) int {
+	f.once.Do(f.indexLines)
+	if line < 1 {
+		return 0
+	}
+	if line > len(f.lines) {
+		return len(f.Text)
+	}
+	return max(0, min(f.lines[line-1]+col-1, len(f.Text)))
+}
+
 // Line returns the text of 1-based line n without its line terminator.
 func (f *File) Line(n int) string {
 	f.once.Do(f.indexLines)

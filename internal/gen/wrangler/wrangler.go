@@ -12,7 +12,6 @@ package wrangler
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -124,23 +123,9 @@ func report(file *source.File, err error, diags *diag.List) {
 		diags.Errorf(diag.WranglerConfig, source.Span{}, "%v", err)
 		return
 	}
-	off := offset(file.Text, ce.line, ce.col)
+	off := file.Offset(ce.line, ce.col)
 	_, size := utf8.DecodeRuneInString(file.Text[off:])
 	diags.Errorf(diag.WranglerConfig, source.Span{File: file, Start: off, End: off + size}, "%s", ce.msg)
-}
-
-// offset converts a 1-based line and byte column to a byte offset in
-// text, clamped to the text.
-func offset(text string, line, col int) int {
-	off := 0
-	for ; line > 1; line-- {
-		i := strings.IndexByte(text[off:], '\n')
-		if i < 0 {
-			return len(text)
-		}
-		off += i + 1
-	}
-	return max(0, min(off+col-1, len(text)))
 }
 
 // verify checks that out is valid and complete: planning again must find
