@@ -29,14 +29,15 @@ var allowed = map[string][]string{
 	"internal/syntax/ast":     {"internal/source", "internal/syntax/token"},
 	"internal/syntax/parser":  {"internal/source", "internal/diag", "internal/suggest", "internal/syntax/token", "internal/syntax/scanner", "internal/syntax/ast"},
 	"internal/syntax/format":  {"internal/diag", "internal/syntax/token", "internal/syntax/scanner", "internal/syntax/ast"},
-	"internal/sema":           {"internal/diag", "internal/suggest", "internal/syntax/token", "internal/syntax/ast", "internal/idl", "internal/sqlgen", "internal/version"},
+	"internal/sema":           {"internal/diag", "internal/suggest", "internal/syntax/token", "internal/syntax/ast", "internal/idl", "internal/sqlgen", "internal/version", "internal/gen/ts"},
 	"internal/idl":            nil,
+	"internal/idl/tsgen":      {"internal/idl"}, // go generate: runtime/src/cidl.ts
 	"internal/sqlgen":         {"internal/idl"},
-	"internal/gen/tstype":     {"internal/idl"},
-	"internal/gen/backend":    {"internal/idl", "internal/gen/tstype"},
-	"internal/gen/client":     {"internal/idl", "internal/gen/tstype"},
+	"internal/gen/ts":         {"internal/idl"},
+	"internal/gen/backend":    {"internal/idl", "internal/gen/ts"},
+	"internal/gen/client":     {"internal/idl", "internal/gen/ts", "runtime"},
 	"internal/gen/wrangler":   {"internal/idl", "internal/diag", "internal/source"},
-	"internal/gen/gentest":    {"internal/diag", "internal/idl", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/parser"},
+	"internal/gen/gentest":    {"internal/diag", "internal/gen/ts", "internal/golden", "internal/idl", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/parser"},
 	"internal/cli":            {"*"},
 	"internal/doccorpus":      nil, // tests only
 

@@ -239,3 +239,15 @@ func (e *env) render(diags *diag.List) error {
 	}
 	return nil
 }
+
+// flush prints the diagnostics collected so far, in the human and short
+// formats, and empties the list: a command that goes on to ask questions
+// shows its warnings first. JSON keeps them for the one list printed at
+// the end.
+func (e *env) flush(diags *diag.List) {
+	if e.format == diag.JSON || diags.Len() == 0 {
+		return
+	}
+	diag.Render(e.stdio.Err, diags.Sorted(), diag.Options{Format: e.format, Color: e.stdio.Color, Cwd: e.cwd})
+	*diags = diag.List{}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -22,6 +23,7 @@ import (
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/gen/wrangler"
 	"github.com/cloesce-go/cloesce/internal/idl"
+	"github.com/cloesce-go/cloesce/internal/source"
 )
 
 func devFlags(fs *flag.FlagSet) {
@@ -144,7 +146,10 @@ func (d *devServer) serve(ctx context.Context) error {
 	}
 	fmt.Fprintf(d.e.stdio.Out, "cloesce dev: serving %s (the API at %s)\n", origin, origin+apiPath(cfg.WorkersURL))
 	if port != defaultPort(cfg.WorkersURL) {
-		fmt.Fprintf(d.e.stdio.Err, "warning: the generated client calls %s (workers_url), not port %d\n", cfg.WorkersURL, port)
+		var diags diag.List
+		diags.Warnf(diag.DevPortMismatch, source.Span{}, "the generated client calls %s (workers_url), not port %d", cfg.WorkersURL, port).
+			Helpf("set workers_url in %s to this port, or serve on port %d", filepath.Base(cfg.Path), defaultPort(cfg.WorkersURL))
+		d.e.render(&diags)
 	}
 	fmt.Fprintf(d.e.stdio.Out, "cloesce dev: watching the schema, %s and the migrations; press Ctrl-C to stop\n", filepath.Base(cfg.Path))
 
@@ -155,7 +160,7 @@ func (d *devServer) serve(ctx context.Context) error {
 		case <-ctx.Done():
 			return d.stopped()
 		case <-p.done():
-			return d.e.fail("wrangler dev exited")
+			return d.e.report(problem{code: diag.DevServe, msg: "wrangler dev exited", note: "its output above says why"})
 		case <-tick.C:
 			schemaChanged, migrationsChanged := sources.changed(), migrations.changed()
 			if schemaChanged || migrationsChanged {
@@ -196,28 +201,43 @@ func (d *devServer) servePort(cfg *config.Config) int {
 // runtime package installed, the port free), checks that its migrations
 // are current (on a terminal, offering to write them), writes the generated
 // files and applies the migrations to the local D1 databases. It returns
-// the config.
+// the config. Its problems are printed as one list of diagnostics.
 func (d *devServer) prepare(ctx context.Context) (*config.Config, error) {
-	proj, schema, err := d.e.analyze([]string{d.root})
+	var diags diag.List
+	proj, schema, err := d.e.load([]string{d.root}, &diags)
 	if err != nil {
 		return nil, err
 	}
+	if diags.HasErrors() {
+		return nil, d.e.render(&diags)
+	}
+	d.e.flush(&diags)
 	cfg := proj.cfg
-	if problem := runtimeProblem(cfg, d.root); problem != "" {
-		return nil, d.e.fail("%s", problem)
+	if p := runtimeProblem(cfg, d.root); p.msg != "" {
+		d.e.addProblem(&diags, p)
 	}
 	port := d.servePort(cfg)
 	if addr, taken := portTaken(d.ip, port); taken {
-		return nil, d.e.fail("%s", portMessage(port, addr))
+		d.e.addProblem(&diags, portProblem(port, addr))
 	}
-	pending, err := d.pending(cfg, schema)
+	if diags.HasErrors() {
+		return nil, d.e.render(&diags)
+	}
+	pending, err := d.pending(proj, schema, &diags)
 	if err != nil {
 		return nil, err
+	}
+	if diags.HasErrors() {
+		return nil, d.e.render(&diags)
 	}
 	if !pending.empty() {
 		d.describe(pending)
 		if !d.interactive {
-			return nil, d.e.fail("the migrations of %s are out of date: write them with %s, then run dev again", pending.names(), d.migrateCommand())
+			for _, u := range pending.unresolved {
+				reportQuestions(u, proj.files, &diags)
+			}
+			d.e.addProblem(&diags, d.outOfDate(pending))
+			return nil, d.e.render(&diags)
 		}
 		if err := d.askAtStart(ctx, proj, schema, pending); err != nil {
 			return nil, err
@@ -225,14 +245,32 @@ func (d *devServer) prepare(ctx context.Context) (*config.Config, error) {
 	}
 	// Written before the migrations are applied, which need the wrangler
 	// config to name the databases: nothing serves them yet.
-	if err := d.generate(proj, schema); err != nil {
-		return nil, err
+	if err := d.e.generate(proj, schema, &diags); err != nil || diags.HasErrors() {
+		d.e.render(&diags)
+		return nil, cmp.Or(err, errReported)
 	}
 	d.served = schema
-	if err := d.applyD1(ctx, proj, schema); err != nil {
+	if err := d.applyD1(ctx, proj, schema, &diags); err != nil || diags.HasErrors() {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		d.e.render(&diags)
+		return nil, cmp.Or(err, errReported)
+	}
+	if err := d.e.render(&diags); err != nil {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// outOfDate says that the migrations of s are not written, and how to
+// write them.
+func (d *devServer) outOfDate(s *pendingSet) problem {
+	return problem{
+		code: diag.DevMigrations,
+		msg:  fmt.Sprintf("the migrations of %s are out of date", s.names()),
+		help: fmt.Sprintf("write them with %s, then run dev again", d.migrateCommand()),
+	}
 }
 
 // recompile analyses the changed project and switches the served build to
@@ -268,13 +306,15 @@ func (d *devServer) recompile(ctx context.Context, schemaChanged, migrationsChan
 		fmt.Fprintf(errOut, "cloesce dev: %v; still serving the last good build\n", err)
 		return
 	}
-	pending, err := d.pending(proj.cfg, schema)
-	if err != nil {
+	diags = diag.List{} // the config's warnings: analyze reported them again
+	pending, err := d.pending(proj, schema, &diags)
+	if err != nil || diags.HasErrors() {
 		// migrate would refuse too (a value missing, a damaged snapshot):
 		// nothing to ask here, cloesce migrate's flags settle it.
-		if !errors.Is(err, errReported) {
+		if err != nil {
 			fmt.Fprintf(errOut, "cloesce dev: %v\n", err)
 		}
+		d.e.render(&diags)
 		d.held, d.asking = &heldBuild{proj: proj, schema: schema}, false
 		fmt.Fprintln(errOut, "cloesce dev: still serving the last build, which matches the local databases")
 		d.hint()
@@ -292,8 +332,13 @@ func (d *devServer) recompile(ctx context.Context, schemaChanged, migrationsChan
 	}
 	held := d.held
 	if migrationsChanged || d.unapplied || held != nil {
-		if err := d.applyD1(ctx, proj, schema); err != nil {
+		err := d.applyD1(ctx, proj, schema, &diags)
+		if err != nil || diags.HasErrors() {
 			if ctx.Err() == nil {
+				if err != nil {
+					fmt.Fprintf(errOut, "cloesce dev: %v\n", err)
+				}
+				d.e.render(&diags)
 				d.unapplied = true
 				fmt.Fprintln(errOut, "cloesce dev: still serving the last build; dev applies the migrations again when a migration file or the schema changes")
 			}
@@ -302,10 +347,11 @@ func (d *devServer) recompile(ctx context.Context, schemaChanged, migrationsChan
 		d.unapplied = false
 	}
 	d.held, d.asking = nil, false
-	if err := d.generate(proj, schema); err != nil {
-		if !errors.Is(err, errReported) {
-			fmt.Fprintf(errOut, "cloesce dev: %v\n", err)
-		}
+	err = d.e.generate(proj, schema, &diags)
+	if err != nil {
+		fmt.Fprintf(errOut, "cloesce dev: %v\n", err)
+	}
+	if rerr := d.e.render(&diags); err != nil || rerr != nil {
 		return
 	}
 	d.served = schema
@@ -316,8 +362,9 @@ func (d *devServer) recompile(ctx context.Context, schemaChanged, migrationsChan
 }
 
 // applyD1 applies the migrations of every D1 database of schema to its
-// local database, as wrangler dev serves it.
-func (d *devServer) applyD1(ctx context.Context, proj *project, schema *idl.Schema) error {
+// local database, as wrangler dev serves it. Its problems go into diags;
+// the error is for I/O failures and ctx ending.
+func (d *devServer) applyD1(ctx context.Context, proj *project, schema *idl.Schema, diags *diag.List) error {
 	// wrangler finds a database by its binding in the wrangler config,
 	// which a new database is not in yet.
 	var served []string
@@ -325,12 +372,7 @@ func (d *devServer) applyD1(ctx context.Context, proj *project, schema *idl.Sche
 		served = d.served.Env.D1
 	}
 	if slices.ContainsFunc(schema.Env.D1, func(db string) bool { return !slices.Contains(served, db) }) {
-		var diags diag.List
-		err := d.e.writeWrangler(proj, schema, &diags)
-		if rerr := d.e.render(&diags); err == nil {
-			err = rerr
-		}
-		if err != nil {
+		if err := d.e.writeWrangler(proj, schema, diags); err != nil || diags.HasErrors() {
 			return err
 		}
 	}
@@ -340,21 +382,15 @@ func (d *devServer) applyD1(ctx context.Context, proj *project, schema *idl.Sche
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return d.e.fail("applying the migrations of D1 database %q to its local database: %v", db, err)
+			d.e.addProblem(diags, problem{
+				code: diag.DevApply,
+				msg:  fmt.Sprintf("applying the migrations of D1 database %q to its local database: %v", db, err),
+				note: "wrangler's output above says why",
+			})
+			return nil
 		}
 	}
 	return nil
-}
-
-// generate writes the generated files, which wrangler dev then serves,
-// and the wrangler config, printing the config's diagnostics.
-func (d *devServer) generate(proj *project, schema *idl.Schema) error {
-	var diags diag.List
-	err := d.e.generate(proj, schema, &diags)
-	if rerr := d.e.render(&diags); err == nil {
-		err = rerr
-	}
-	return err
 }
 
 // shownPath is path as dev shows it: relative to the working directory

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/config"
+	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/idl"
 	"github.com/cloesce-go/cloesce/internal/migrate"
 )
@@ -38,22 +39,23 @@ type heldBuild struct {
 
 // pending plans the next migration of every binding of schema, as
 // "cloesce migrate --all --dry-run" would. A plan migrate refuses (a value
-// missing, a damaged snapshot) is reported and fails with errReported.
-func (d *devServer) pending(cfg *config.Config, schema *idl.Schema) (*pendingSet, error) {
+// missing, a damaged snapshot) is reported into diags; the error is for
+// I/O failures.
+func (d *devServer) pending(proj *project, schema *idl.Schema, diags *diag.List) (*pendingSet, error) {
 	s := &pendingSet{}
 	for _, b := range migrate.Bindings(schema) {
-		m, err := d.e.planBinding(cfg, schema, b, migrate.Options{})
+		m, err := d.e.planBinding(proj.cfg, schema, b, migrate.Options{})
 		var unresolved *migrate.UnresolvedError
-		var refused *inputError
 		kind := ""
 		switch {
 		case errors.As(err, &unresolved):
 			s.unresolved = append(s.unresolved, unresolved)
 			kind = unresolved.Kind
-		case errors.As(err, &refused):
-			return nil, d.e.fail("%v", err)
 		case err != nil:
-			return nil, err
+			if !reportRefusal(err, proj.files, diags) {
+				return nil, err
+			}
+			continue
 		case m.plan.Empty() && !m.plan.First:
 			continue
 		default:
@@ -68,17 +70,18 @@ func (d *devServer) pending(cfg *config.Config, schema *idl.Schema) (*pendingSet
 	return s, nil
 }
 
-// describe prints what the migrations of s would change.
+// describe prints what the migrations of s would change, and the rename
+// questions to be asked when the migration is named. Without a terminal,
+// those questions are for the caller to report.
 func (d *devServer) describe(s *pendingSet) {
 	w := d.e.stdio.Err
 	for _, m := range s.plans {
 		fmt.Fprint(w, m.plan.Describe())
 	}
+	if !d.interactive {
+		return
+	}
 	for _, u := range s.unresolved {
-		if !d.interactive {
-			fmt.Fprintln(w, u.Error())
-			continue
-		}
 		fmt.Fprintf(w, "%s %q: to be asked when you name the migration:\n", migrate.KindName(u.Kind), u.Binding)
 		for _, q := range u.Questions {
 			fmt.Fprintf(w, "  %s\n", q)
@@ -94,6 +97,11 @@ func (d *devServer) hold(proj *project, schema *idl.Schema, s *pendingSet) {
 	fmt.Fprintf(d.e.stdio.Err, "cloesce dev: the schema changes the tables of %s; still serving the last build, which matches the local databases\n", s.names())
 	d.describe(s)
 	if !d.interactive {
+		var diags diag.List
+		for _, u := range s.unresolved {
+			reportQuestions(u, proj.files, &diags)
+		}
+		d.e.render(&diags)
 		d.asking = false
 		d.hint()
 		return
@@ -172,7 +180,7 @@ func (d *devServer) askAtStart(ctx context.Context, proj *project, schema *idl.S
 		}
 		name := strings.TrimSpace(line)
 		if !ok || name == "" {
-			return d.e.fail("the migrations of %s are out of date: write them with %s, then run dev again", s.names(), d.migrateCommand())
+			return d.e.report(d.outOfDate(s))
 		}
 		if err := migrate.CheckName(name); err != nil {
 			fmt.Fprintf(d.e.stdio.Err, "%v\n", err)
@@ -197,20 +205,24 @@ func (d *devServer) writeMigrations(ctx context.Context, proj *project, schema *
 	in := bufio.NewReader(&lineReader{ctx: ctx, lines: d.lines})
 	opts := migrate.Options{Ask: d.e.askRename(in)}
 	var jobs []*migration
+	var diags diag.List
 	for _, b := range migrate.Bindings(schema) {
 		m, err := d.e.planBinding(proj.cfg, schema, b, opts)
-		var refused *inputError
 		switch {
-		case errors.As(err, &refused):
-			return d.e.fail("%v", err)
 		case err != nil:
-			return err
+			if !reportRefusal(err, proj.files, &diags) {
+				return err
+			}
+			continue
 		case m.plan.Empty() && !m.plan.First:
 			continue
 		}
 		jobs = append(jobs, m)
 	}
-	if err := d.e.confirmLosses(jobs, in, true); err != nil {
+	if diags.HasErrors() {
+		return d.e.render(&diags)
+	}
+	if err := d.e.confirmLosses(jobs, in); err != nil {
 		return err
 	}
 	for _, m := range jobs {

@@ -240,7 +240,7 @@ func TestDevStopsWhenWranglerExits(t *testing.T) {
 	_, exited := serveInBackground(t, d)
 	waitFor(t, "the watching message", 10*time.Second, exited, func() bool { return strings.Contains(stdout.String(), "watching") })
 	close(f.exit)
-	if err := <-exited; !errors.Is(err, errReported) || !strings.Contains(stderr.String(), "cloesce: wrangler dev exited") {
+	if err := <-exited; !errors.Is(err, errReported) || !strings.Contains(stderr.String(), "error[E0406]: wrangler dev exited\n") {
 		t.Errorf("serve returned %v, want errReported after saying wrangler dev exited:\n%s", err, stderr)
 	}
 }
@@ -251,32 +251,45 @@ func TestDevStopsWhenWranglerExits(t *testing.T) {
 func TestDevStartFailures(t *testing.T) {
 	// esbuild's report of a package that is not installed, as wrangler
 	// 4.86 prints it, colours included.
+	// The place esbuild gives (a 0-based column), the source line and its
+	// underline follow the error. The file is the test's own.
+	const worker = "// The Worker.\nimport { cloesce } from \"cloesce\";\n"
 	const unresolved = "\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mBuild failed with 1 error:\x1b[0m\n\n" +
 		"  \x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mCould not resolve \"cloesce\"\x1b[0m\n\n" +
-		"      .cloesce/backend.ts:14:7:\n" +
+		"      src/worker.ts:2:24:\n" +
+		"\x1b[37m        2 │ import { cloesce } from \x1b[32m\x1b[37m\"cloesce\";\n" +
+		"          ╵                         \x1b[32m~~~~~~~~~\x1b[0m\n\n" +
 		"    To fix this, you can add an entry to \"alias\" in your Wrangler configuration.\n"
+	// The diagnostic points at the import.
+	const atImport = " --> src/worker.ts:2:25\n  |\n2 | import { cloesce } from \"cloesce\";\n  |                         ^^^^^^^^^\n"
 	for _, tt := range []struct {
 		name   string
 		output string
-		exit   bool // the process exits after printing
-		want   string
+		exit   bool     // the process exits after printing
+		want   []string // in the diagnostic
 	}{
-		{"a package not installed", unresolved, false,
-			"cloesce: wrangler dev could not build the Worker: the npm package \"cloesce\", the runtime the generated backend imports, is not installed: run `npm install` in "},
-		{"another package not installed", strings.ReplaceAll(unresolved, `"cloesce"`, `"hono"`), false,
-			"cloesce: wrangler dev could not build the Worker: the Worker imports \"hono\", which is not installed: add it to package.json and run `npm install` in "},
-		{"the generated backend unmapped", strings.ReplaceAll(unresolved, `"cloesce"`, `"@cloesce/backend.js"`), false,
-			`nothing maps "@cloesce/" to the generated files: add "paths": {"@cloesce/*": ["./.cloesce/*"]} to the compilerOptions of tsconfig.json`},
-		{"a syntax error", "✘ [ERROR] Build failed with 1 error:\n✘ [ERROR] Expected \";\" but found \"}\"\n", false,
-			`cloesce: wrangler dev could not build the Worker: Expected ";" but found "}"`},
-		{"an early exit", "✘ [ERROR] Address already in use (127.0.0.1:1). Please check that you are not already running a server\n", true,
-			"cloesce: wrangler dev exited before serving: port "},
-		{"an exit without errors", "bye\n", true, "cloesce: wrangler dev exited before serving (its output above says why)"},
+		{"a package not installed", unresolved, false, []string{
+			"error[E0403]: wrangler dev could not build the Worker: the npm package \"cloesce\", the runtime the generated backend imports, is not installed\n",
+			atImport, "= help: run `npm install` in "}},
+		{"another package not installed", strings.ReplaceAll(unresolved, `"cloesce"`, `"hono"`), false, []string{
+			"error[E0403]: wrangler dev could not build the Worker: the Worker imports \"hono\", which is not installed\n",
+			"= help: add it to package.json and run `npm install` in "}},
+		{"the generated backend unmapped", strings.ReplaceAll(unresolved, `"cloesce"`, `"@cloesce/backend.js"`), false, []string{
+			`error[E0403]: wrangler dev could not build the Worker: the Worker imports "@cloesce/backend.js", but nothing maps "@cloesce/" to the generated files` + "\n",
+			`= help: add "paths": {"@cloesce/*": ["./.cloesce/*"]} to the compilerOptions of tsconfig.json`}},
+		{"a syntax error", "✘ [ERROR] Build failed with 1 error:\n✘ [ERROR] Expected \";\" but found \"}\"\n", false, []string{
+			"error[E0403]: wrangler dev could not build the Worker: Expected \";\" but found \"}\"\n"}},
+		{"an early exit", "✘ [ERROR] Address already in use (127.0.0.1:1). Please check that you are not already running a server\n", true, []string{
+			"error[E0406]: wrangler dev exited before serving: port ", "= help: stop the server using it"}},
+		{"an exit without errors", "bye\n", true, []string{
+			"error[E0406]: wrangler dev exited before serving\n = note: its output above says why\n"}},
 		// The stand-in server answers, but wrangler never said it is ready.
-		{"another server answering", "⎔ Starting local server...\n", false, "cloesce: wrangler dev did not serve at http://127.0.0.1:"},
+		{"another server answering", "⎔ Starting local server...\n", false, []string{
+			"error[E0406]: wrangler dev did not serve at http://127.0.0.1:"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir, _ := newProject(t, false)
+			writeFile(t, filepath.Join(dir, "src", "worker.ts"), worker)
 			d, f, stdout, stderr := fakeDev(t, dir)
 			d.ready = 2 * time.Second
 			f.output = &tt.output
@@ -286,8 +299,10 @@ func TestDevStartFailures(t *testing.T) {
 			if err := d.serve(t.Context()); !errors.Is(err, errReported) {
 				t.Errorf("serve returned %v, want errReported", err)
 			}
-			if !strings.Contains(stderr.String(), tt.want) {
-				t.Errorf("stderr lacks %q:\n%s", tt.want, stderr)
+			for _, want := range tt.want {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
 			}
 			if strings.Contains(stdout.String(), "serving") {
 				t.Errorf("dev said it is serving:\n%s", stdout)
@@ -308,10 +323,10 @@ func TestDevRefuses(t *testing.T) {
 	}{
 		{"schema errors", func(s string) string { return s + "model Broken {\n" }, "error["},
 		{"a new table", func(s string) string { return s + tag },
-			"cloesce: the migrations of D1 database \"db\" are out of date: write them with `cloesce migrate --all --dir "},
+			"error[E0404]: the migrations of D1 database \"db\" are out of date\n = help: write them with `cloesce migrate --all --dir "},
 		// A column gone and another new: migrate would ask whether it was renamed.
 		{"a rename to ask about", func(s string) string { return strings.Replace(s, "text: string", "body: string", 1) },
-			"pass --rename Item.text=body if it was renamed"},
+			"error[E0301]: column \"Item.text\" is gone and \"Item.body\" is new: was it renamed?\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir, _ := newProject(t, false)
@@ -357,8 +372,8 @@ func TestDevPortInUse(t *testing.T) {
 			args = append(args, "--ip", ip)
 		}
 		code, stdout, stderr := run(t, dir, append(args, ".")...)
-		want := "cloesce: port " + port + " is already in use (on 127.0.0.1:" + port + "): stop the server using it (another cloesce dev or wrangler dev?), or serve on another port with --port <n>\n"
-		if code != exitFailed || !strings.HasSuffix(stderr, want) {
+		want := "error[E0402]: port " + port + " is already in use (on 127.0.0.1:" + port + ")\n = help: stop the server using it (another cloesce dev or wrangler dev?), or serve on another port with --port <n>\n"
+		if code != exitFailed || !strings.Contains(stderr, want) {
 			t.Errorf("%q exited %d, want %d ending with %q:\n%s", args, code, exitFailed, want, stderr)
 		}
 		if strings.Contains(stdout, "serving") || strings.Contains(stdout, "wrangler") {
@@ -370,8 +385,8 @@ func TestDevPortInUse(t *testing.T) {
 func TestRuntimeProblem(t *testing.T) {
 	dir, _ := newProject(t, false)
 	code, _, stderr := run(t, dir, "dev", ".")
-	want := "cloesce: the npm package \"cloesce\", the runtime the generated backend imports, is not installed: run `npm install`, then cloesce dev again\n"
-	if code != exitFailed || !strings.HasSuffix(stderr, want) {
+	want := "error[E0401]: the npm package \"cloesce\", the runtime the generated backend imports, is not installed\n = help: run `npm install`, then cloesce dev again\n"
+	if code != exitFailed || !strings.Contains(stderr, want) {
 		t.Errorf("dev without node_modules exited %d, want %d ending with %q:\n%s", code, exitFailed, want, stderr)
 	}
 
@@ -384,8 +399,8 @@ func TestRuntimeProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr = run(t, dir, "dev", ".")
-	want = "is not built: dist/index.js is missing; build it with `make runtime` in " + repo + ", then run cloesce dev again\n"
-	if code != exitFailed || !strings.HasSuffix(stderr, want) {
+	want = "is not built: dist/index.js is missing\n = help: build it with `make runtime` in " + repo + ", then run cloesce dev again\n"
+	if code != exitFailed || !strings.Contains(stderr, want) {
 		t.Errorf("dev with an unbuilt runtime exited %d, want %d ending with %q:\n%s", code, exitFailed, want, stderr)
 	}
 
@@ -635,7 +650,10 @@ func replaceInFile(t *testing.T, path, old, new string) {
 	if !strings.Contains(string(text), old) {
 		t.Fatalf("%s lacks %q", path, old)
 	}
-	writeFile(t, path, strings.Replace(string(text), old, new, 1))
+	// Replaced whole, as editors save, so that dev never reads half of it.
+	if err := writeFileAtomic(path, []byte(strings.Replace(string(text), old, new, 1))); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestWatcher(t *testing.T) {

@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/cloesce-go/cloesce/internal/config"
+	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/gen/wrangler"
+	"github.com/cloesce-go/cloesce/internal/source"
 )
 
 // A runner runs the programs dev drives; tests substitute a fake.
@@ -66,18 +68,18 @@ func (d *devServer) waitReady(ctx context.Context, origin string, p process, log
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-p.done():
-			if why := explainBuild(log.errors(), d.root, cfg, log.port); why != "" {
-				return d.e.fail("wrangler dev exited before serving: %s", why)
+			if why := explainBuild(log.errors(), d.root, d.e.cwd, cfg, log.port); why.msg != "" {
+				return d.e.report(why.prefixed(diag.DevServe, "wrangler dev exited before serving"))
 			}
-			return d.e.fail("wrangler dev exited before serving (its output above says why)")
+			return d.e.report(problem{code: diag.DevServe, msg: "wrangler dev exited before serving", note: "its output above says why"})
 		case <-settled:
-			why := explainBuild(log.errors(), d.root, cfg, log.port)
-			if why == "" {
-				why = "see its errors above"
+			why := explainBuild(log.errors(), d.root, d.e.cwd, cfg, log.port)
+			if why.msg == "" {
+				why = problem{note: "its errors are above"}
 			}
-			return d.e.fail("wrangler dev could not build the Worker: %s", why)
+			return d.e.report(why.prefixed(diag.DevBuild, "wrangler dev could not build the Worker"))
 		case <-deadline:
-			return d.e.fail("wrangler dev did not serve at %s within %v (its output is above)", origin, d.ready)
+			return d.e.report(problem{code: diag.DevServe, msg: fmt.Sprintf("wrangler dev did not serve at %s within %v", origin, d.ready), note: "its output is above"})
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
@@ -100,60 +102,162 @@ func answers(ctx context.Context, client *http.Client, origin string) bool {
 // unresolvedImport matches esbuild's error for an import it cannot find.
 var unresolvedImport = regexp.MustCompile(`^Could not resolve "([^"]+)"`)
 
+// A problem is what stops dev, in the project's terms: a diagnostic
+// without a list, reported by env.report.
+type problem struct {
+	code diag.Code
+	span source.Span
+	msg  string
+	note string // a fact, such as where the details are
+	help string // what to do about it
+}
+
+// prefixed returns p as the reason of what happened, with code: its
+// message "what: p.msg", or what alone when p has no message.
+func (p problem) prefixed(code diag.Code, what string) problem {
+	p.code = code
+	if p.msg == "" {
+		p.msg = what
+	} else {
+		p.msg = what + ": " + p.msg
+	}
+	return p
+}
+
+// report prints p as a diagnostic and makes the command exit 1.
+func (e *env) report(p problem) error {
+	var diags diag.List
+	e.addProblem(&diags, p)
+	return e.render(&diags)
+}
+
+// addProblem adds p to diags.
+func (e *env) addProblem(diags *diag.List, p problem) {
+	d := diags.Errorf(p.code, p.span, "%s", p.msg)
+	if p.note != "" {
+		d.Notef("%s", p.note)
+	}
+	if p.help != "" {
+		d.Helpf("%s", p.help)
+	}
+}
+
 // explainBuild turns wrangler's errors before serving into what to do
-// about them, in the project's terms; "" when none is recognised.
-// Wrangler's own hint for a missing package, an "alias" in its config, is
-// the wrong fix for a package that is simply not installed.
-func explainBuild(errs []string, root string, cfg *config.Config, port int) string {
+// about them, in the project's terms, pointing at the file esbuild names;
+// no message when there is no error. Wrangler's own hint for a missing
+// package, an "alias" in its config, is the wrong fix for a package that
+// is simply not installed.
+func explainBuild(errs []buildError, root, cwd string, cfg *config.Config, port int) problem {
 	for _, e := range errs {
-		if m := unresolvedImport.FindStringSubmatch(e); m != nil {
+		if m := unresolvedImport.FindStringSubmatch(e.msg); m != nil {
 			pkg := m[1]
+			p := problem{span: e.span(root, cwd)}
 			switch {
 			case pkg == "cloesce":
-				return runtimeMissing(root)
+				p.msg, p.help = runtimeMissing(root)
 			case strings.HasPrefix(pkg, "@cloesce/"):
 				out, err := filepath.Rel(cfg.Root, cfg.OutDir())
 				if err != nil {
 					out = cfg.OutDir()
 				}
-				return fmt.Sprintf(`the Worker imports %q, but nothing maps "@cloesce/" to the generated files: add "paths": {"@cloesce/*": ["./%s/*"]} to the compilerOptions of tsconfig.json`, pkg, filepath.ToSlash(out))
+				p.msg = fmt.Sprintf(`the Worker imports %q, but nothing maps "@cloesce/" to the generated files`, pkg)
+				p.help = fmt.Sprintf(`add "paths": {"@cloesce/*": ["./%s/*"]} to the compilerOptions of tsconfig.json`, filepath.ToSlash(out))
 			case !strings.HasPrefix(pkg, ".") && !filepath.IsAbs(pkg):
-				return fmt.Sprintf("the Worker imports %q, which is not installed: add it to package.json and run `npm install`%s", pkg, inDir(root))
+				p.msg = fmt.Sprintf("the Worker imports %q, which is not installed", pkg)
+				p.help = "add it to package.json and run `npm install`" + inDir(root)
+			default:
+				p.msg = fmt.Sprintf("the Worker imports %q, which does not exist", pkg)
 			}
-			return fmt.Sprintf("the Worker imports %q, which does not exist", pkg)
+			return p
 		}
-		if strings.Contains(e, "Address already in use") {
-			return portMessage(port, "")
+		if strings.Contains(e.msg, "Address already in use") {
+			return portProblem(port, "")
 		}
 	}
 	if len(errs) > 0 {
-		return errs[0]
+		return problem{msg: errs[0].msg, span: errs[0].span(root, cwd)}
 	}
-	return ""
+	return problem{}
+}
+
+// A buildError is one of wrangler's or esbuild's [ERROR] messages, with
+// the place esbuild gives for it: a file relative to the project and a
+// 1-based line and 0-based byte column, as esbuild prints them.
+type buildError struct {
+	msg        string
+	file       string // "" when esbuild gave no place
+	line, col  int
+	underlined int // how many bytes esbuild underlined
+}
+
+// span returns the place of e in its file, read from the project in
+// root and named relative to cwd; the zero span when e has none or the
+// file cannot be read.
+func (e buildError) span(root, cwd string) source.Span {
+	if e.file == "" {
+		return source.Span{}
+	}
+	path := e.file
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return source.Span{}
+	}
+	f := source.NewFile(shownPath(cwd, path), string(text))
+	start := lineOffset(f.Text, e.line, e.col)
+	end := min(start+e.underlined, len(f.Text))
+	if nl := strings.IndexByte(f.Text[start:end], '\n'); nl >= 0 {
+		end = start + nl
+	}
+	return source.Span{File: f, Start: start, End: end}
+}
+
+// lineOffset converts a 1-based line and a 0-based byte column to an
+// offset in text, clamped to the text and to the line.
+func lineOffset(text string, line, col int) int {
+	off := 0
+	for range line - 1 {
+		nl := strings.IndexByte(text[off:], '\n')
+		if nl < 0 {
+			return len(text)
+		}
+		off += nl + 1
+	}
+	end := len(text)
+	if nl := strings.IndexByte(text[off:], '\n'); nl >= 0 {
+		end = off + nl
+	}
+	return min(off+max(col, 0), end)
 }
 
 // runtimeProblem checks that the npm package "cloesce", which the
 // generated backend imports, is installed where wrangler's bundler looks
 // for it (the nearest node_modules at or above the project) and built:
 // else the first build fails, and wrangler waits for a change that fixes
-// it. It says what to do, or returns "". A wrangler config with an "alias"
-// may resolve the package elsewhere, and is trusted.
-func runtimeProblem(cfg *config.Config, root string) string {
+// it. It says what to do; no message when all is well. A wrangler config
+// with an "alias" may resolve the package elsewhere, and is trusted.
+func runtimeProblem(cfg *config.Config, root string) problem {
 	if text, err := os.ReadFile(filepath.Join(cfg.Root, wrangler.FileName(cfg.WranglerConfigFormat))); err == nil && bytes.Contains(text, []byte("alias")) {
-		return ""
+		return problem{}
+	}
+	missing := func() problem {
+		msg, help := runtimeMissing(root)
+		return problem{code: diag.DevRuntime, msg: msg, help: help}
 	}
 	pkgJSON, ok := findUp(cfg.Root, filepath.Join("node_modules", "cloesce", "package.json"))
 	if !ok {
-		return runtimeMissing(root)
+		return missing()
 	}
 	dir := filepath.Dir(pkgJSON)
 	data, err := os.ReadFile(pkgJSON)
 	if err != nil {
-		return runtimeMissing(root)
+		return missing()
 	}
 	entry := packageEntry(data)
 	if _, err := os.Stat(filepath.Join(dir, entry)); err == nil {
-		return ""
+		return problem{}
 	}
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {
@@ -164,11 +268,18 @@ func runtimeProblem(cfg *config.Config, root string) string {
 	if repo := filepath.Dir(real); filepath.Base(real) == "runtime" && fileExists(filepath.Join(repo, "Makefile")) {
 		fix = "build it with `make runtime` in " + repo
 	}
-	return fmt.Sprintf("the npm package \"cloesce\" (%s) is not built: %s is missing; %s, then run cloesce dev again", real, filepath.ToSlash(filepath.Clean(entry)), fix)
+	return problem{
+		code: diag.DevRuntime,
+		msg:  fmt.Sprintf("the npm package \"cloesce\" (%s) is not built: %s is missing", real, filepath.ToSlash(filepath.Clean(entry))),
+		help: fix + ", then run cloesce dev again",
+	}
 }
 
-func runtimeMissing(root string) string {
-	return "the npm package \"cloesce\", the runtime the generated backend imports, is not installed: run `npm install`" + inDir(root) + ", then cloesce dev again"
+// runtimeMissing says that the runtime package is not installed, and what
+// to do.
+func runtimeMissing(root string) (msg, help string) {
+	return "the npm package \"cloesce\", the runtime the generated backend imports, is not installed",
+		"run `npm install`" + inDir(root) + ", then cloesce dev again"
 }
 
 func inDir(root string) string {
@@ -245,13 +356,17 @@ func portTaken(ip string, port int) (string, bool) {
 	return "", false
 }
 
-// portMessage says that port is taken and what to do.
-func portMessage(port int, addr string) string {
+// portProblem says that port is taken and what to do.
+func portProblem(port int, addr string) problem {
 	where := ""
 	if addr != "" {
 		where = " (on " + addr + ")"
 	}
-	return fmt.Sprintf("port %d is already in use%s: stop the server using it (another cloesce dev or wrangler dev?), or serve on another port with --port <n>", port, where)
+	return problem{
+		code: diag.DevPortInUse,
+		msg:  fmt.Sprintf("port %d is already in use%s", port, where),
+		help: "stop the server using it (another cloesce dev or wrangler dev?), or serve on another port with --port <n>",
+	}
 }
 
 // freePort returns a loopback port nothing listens on right now.
@@ -272,7 +387,8 @@ type wranglerLog struct {
 	mu     sync.Mutex
 	ready  bool
 	failed bool
-	errs   []string // wrangler's and esbuild's [ERROR] messages, before ready
+	errs   []buildError // wrangler's and esbuild's [ERROR] messages, before ready
+	placed bool         // the last error has its place
 }
 
 func newWranglerLog(port int) *wranglerLog { return &wranglerLog{port: port} }
@@ -286,11 +402,19 @@ func (l *wranglerLog) state() (ready, failed bool) {
 	return l.ready, l.failed
 }
 
-func (l *wranglerLog) errors() []string {
+func (l *wranglerLog) errors() []buildError {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]string(nil), l.errs...)
+	return append([]buildError(nil), l.errs...)
 }
+
+// esbuildPlace matches the line where esbuild says where an error is,
+// "src/main.ts:3:14:", and esbuildUnderline the marks under the source
+// line it shows next.
+var (
+	esbuildPlace     = regexp.MustCompile(`^(\S+):(\d+):(\d+):$`)
+	esbuildUnderline = regexp.MustCompile(`[│╵|]\s*(~+|\^)`)
+)
 
 // ansiEscape matches the colour codes of wrangler's output.
 var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
@@ -309,6 +433,7 @@ func (l *wranglerLog) scan(line string) {
 	}
 	i := strings.Index(s, "[ERROR]")
 	if i < 0 {
+		l.place(s)
 		return
 	}
 	msg := strings.TrimSpace(s[i+len("[ERROR]"):])
@@ -317,9 +442,30 @@ func (l *wranglerLog) scan(line string) {
 		l.failed = true
 	case strings.Contains(msg, "Address already in use"):
 		l.failed = true
-		l.errs = append(l.errs, msg)
+		l.errs = append(l.errs, buildError{msg: msg})
+		l.placed = true
 	default:
-		l.errs = append(l.errs, msg)
+		l.errs = append(l.errs, buildError{msg: msg})
+		l.placed = false
+	}
+}
+
+// place reads a line after an error for where esbuild says it is, and
+// how much of the source line it underlines.
+func (l *wranglerLog) place(s string) {
+	if len(l.errs) == 0 {
+		return
+	}
+	last := &l.errs[len(l.errs)-1]
+	if m := esbuildPlace.FindStringSubmatch(s); m != nil && !l.placed {
+		last.file = m[1]
+		last.line, _ = strconv.Atoi(m[2])
+		last.col, _ = strconv.Atoi(m[3])
+		l.placed = true
+		return
+	}
+	if m := esbuildUnderline.FindStringSubmatch(s); m != nil && last.file != "" && last.underlined == 0 {
+		last.underlined = len(m[1])
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/config"
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -33,25 +34,18 @@ func runFmt(_ context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	unformatted := 0
 	for _, path := range paths {
 		changed, err := fmtFile(path, check, &diags)
 		if err != nil {
 			return err
 		}
-		if changed {
-			unformatted++
+		// Like gofmt -l: the files rewritten, or not formatted, one a
+		// line; stdout is the diagnostics' in JSON.
+		if changed && e.format != diag.JSON {
 			fmt.Fprintln(e.stdio.Out, filepath.ToSlash(path))
 		}
 	}
-	if err := e.render(&diags); err != nil {
-		return err
-	}
-	if check && unformatted > 0 {
-		fmt.Fprintf(e.stdio.Err, "%d %s not formatted; run 'cloesce fmt' to format\n", unformatted, plural(unformatted, "file is", "files are"))
-		return errReported
-	}
-	return nil
+	return e.render(&diags)
 }
 
 func plural(n int, one, many string) string {
@@ -79,22 +73,71 @@ func (e *env) fmtPaths(args []string, diags *diag.List) ([]string, error) {
 }
 
 // fmtFile formats one file, rewriting it unless check is set, and reports
-// whether its text was not canonical.
+// whether its text was not canonical: with check, as a diagnostic at its
+// first line that differs.
 func fmtFile(path string, check bool, diags *diag.List) (bool, error) {
 	old, err := os.ReadFile(path)
 	if err != nil {
 		return false, err
 	}
-	out, ok := formatSource(filepath.ToSlash(path), old, diags)
+	name := filepath.ToSlash(path)
+	out, ok := formatSource(name, old, diags)
 	if !ok || bytes.Equal(out, old) {
 		return false, nil
 	}
-	if !check {
-		if err := writeFileAtomic(path, out); err != nil {
-			return false, err
-		}
+	if check {
+		reportUnformatted(name, old, out, "cloesce fmt "+shellQuote(name), diags)
+		return true, nil
 	}
-	return true, nil
+	return true, writeFileAtomic(path, out)
+}
+
+// reportUnformatted reports that the file name, whose text is old, is not
+// formatted (cloesce fmt writes out), at the first line that differs.
+// command is the command formatting it.
+func reportUnformatted(name string, old, out []byte, command string, diags *diag.List) {
+	file := source.NewFile(name, string(old))
+	span, note := firstDifference(file, string(out))
+	diags.Errorf(diag.NotFormatted, span, "the file is not formatted").
+		Labelled("first difference").
+		Notef("%s", note).
+		Helpf("run `%s` to format it", command)
+}
+
+// firstDifference returns the first line of file that differs from the
+// formatted text out (an empty span at the end of the file when out only
+// goes on after it) and says what cloesce fmt writes there instead.
+func firstDifference(file *source.File, out string) (source.Span, string) {
+	have, want := lines(file.Text), lines(out)
+	start, i := 0, 0
+	for i < len(have) && i < len(want) && have[i] == want[i] {
+		start += len(have[i])
+		i++
+	}
+	if i == len(have) {
+		end := len(file.Text)
+		return source.Span{File: file, Start: end, End: end}, fmt.Sprintf("cloesce fmt adds %q at the end", strings.Join(want[i:], ""))
+	}
+	h := strings.TrimSuffix(have[i], "\n")
+	line := source.Span{File: file, Start: start, End: start + len(h)}
+	if i == len(want) {
+		return line, "cloesce fmt removes this line and those after it"
+	}
+	w := strings.TrimSuffix(want[i], "\n")
+	if h == w { // the last line, without its newline
+		return source.Span{File: file, Start: line.End, End: line.End}, "cloesce fmt ends the file with a newline"
+	}
+	return line, fmt.Sprintf("cloesce fmt writes this line as %q", w)
+}
+
+// lines splits text into lines, each with its newline but perhaps the
+// last.
+func lines(text string) []string {
+	l := strings.SplitAfter(text, "\n")
+	if l[len(l)-1] == "" {
+		l = l[:len(l)-1]
+	}
+	return l
 }
 
 // formatSource returns the canonical text of src, or false if it does not
@@ -121,37 +164,10 @@ func (e *env) fmtStdin(check bool) error {
 	}
 	if check {
 		if !bytes.Equal(out, src) {
-			fmt.Fprintln(e.stdio.Err, "<stdin> is not formatted")
-			return errReported
+			reportUnformatted("<stdin>", src, out, "cloesce fmt -", &diags)
 		}
-		return nil
+		return e.render(&diags)
 	}
 	_, err = e.stdio.Out.Write(out)
 	return err
-}
-
-// writeFileAtomic replaces path with data through a temporary file in the
-// same directory, so that an interrupted write never leaves half a file.
-func writeFileAtomic(path string, data []byte) error {
-	info, err := os.Stat(path)
-	mode := os.FileMode(0o644)
-	if err == nil {
-		mode = info.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

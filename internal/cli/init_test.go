@@ -63,6 +63,7 @@ func TestInitWritesProject(t *testing.T) {
 	want := []string{
 		".cloesce/backend.ts",
 		".cloesce/cidl.json",
+		".cloesce/cidl.ts",
 		".cloesce/client.ts",
 		".gitignore",
 		"cloesce.jsonc",

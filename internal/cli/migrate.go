@@ -77,10 +77,18 @@ func runMigrate(_ context.Context, e *env, fs *flag.FlagSet, args []string) erro
 	if err != nil {
 		return err
 	}
-	proj, schema, err := e.analyze([]string{dir})
+	// Every problem is collected into one list, printed at the end; in
+	// the human and short formats the schema's warnings come first, before
+	// any question.
+	var diags diag.List
+	proj, schema, err := e.load([]string{dir}, &diags)
 	if err != nil {
 		return err
 	}
+	if diags.HasErrors() {
+		return e.render(&diags)
+	}
+	e.flush(&diags)
 	bindings, err := chooseBindings(schema, binding)
 	if err != nil {
 		return err
@@ -92,35 +100,34 @@ func runMigrate(_ context.Context, e *env, fs *flag.FlagSet, args []string) erro
 		opts.Ask = e.askRename(in)
 	}
 	var jobs []*migration
-	var open []string
 	used := map[string]bool{}
 	for _, b := range bindings {
 		m, err := e.planBinding(proj.cfg, schema, b, opts)
-		var unresolved *migrate.UnresolvedError
-		var refused *inputError
-		switch {
-		case errors.As(err, &unresolved):
-			open = append(open, unresolved.Error())
+		if err != nil {
+			if !reportRefusal(err, proj.files, &diags) {
+				return err
+			}
 			continue
-		case errors.As(err, &refused):
-			return e.fail("%v", err)
-		case err != nil:
-			return err
 		}
 		for _, u := range m.plan.Used {
 			used[u] = true
 		}
 		jobs = append(jobs, m)
 	}
-	if len(open) > 0 {
-		return usagef("%s", strings.Join(open, "\n"))
+	if diags.HasErrors() {
+		return e.render(&diags)
 	}
 	if unused := unusedOptions(opts, used); len(unused) > 0 {
 		return usagef("%s: no model or column of the migrated bindings matches", strings.Join(unused, ", "))
 	}
 	dryRun := flagValue[bool](fs, "dry-run")
 	if !dryRun && !flagValue[bool](fs, "allow-data-loss") {
-		if err := e.confirmLosses(jobs, in, interactive); err != nil {
+		if !interactive {
+			reportLosses(jobs, proj.files, &diags)
+			if diags.HasErrors() {
+				return e.render(&diags)
+			}
+		} else if err := e.confirmLosses(jobs, in); err != nil {
 			return err
 		}
 	}
@@ -129,7 +136,7 @@ func runMigrate(_ context.Context, e *env, fs *flag.FlagSet, args []string) erro
 			return err
 		}
 	}
-	return nil
+	return e.render(&diags)
 }
 
 // migrateArgs returns the migration name and the project directory of
@@ -242,12 +249,23 @@ func clock() (time.Time, error) {
 	return time.Unix(secs, 0), nil
 }
 
-// An inputError is a problem with the project's files or the user's
-// answers, as opposed to an I/O failure.
+// An inputError is a migration the engine refuses to plan, as opposed to
+// an I/O failure: reportRefusal reports it as a diagnostic.
 type inputError struct{ error }
 
+// A snapshotError is a snapshot that cannot be read: damaged, edited, or
+// another binding's.
+type snapshotError struct {
+	path, text string
+	err        error
+}
+
+func (e *snapshotError) Error() string { return filepath.ToSlash(e.path) + ": " + e.err.Error() }
+
 // planBinding reads a binding's migrations directory and plans its next
-// migration.
+// migration. A refusal (see reportRefusal) is a *migrate.UnresolvedError,
+// a *migrate.MissingError, a *snapshotError or an *inputError; any other
+// error is an I/O failure.
 func (e *env) planBinding(cfg *config.Config, schema *idl.Schema, binding string, opts migrate.Options) (*migration, error) {
 	m := &migration{dir: migrationsDir(cfg, binding)}
 	last, err := m.read()
@@ -257,9 +275,15 @@ func (e *env) planBinding(cfg *config.Config, schema *idl.Schema, binding string
 	if m.snap, err = migrate.FromSchema(schema, binding); err != nil {
 		return nil, &inputError{err}
 	}
+	if last != nil && (last.Binding != m.snap.Binding || last.Kind != m.snap.Kind) {
+		path := filepath.Join(m.dir, m.last)
+		text, _ := os.ReadFile(path)
+		return nil, &snapshotError{path, string(text), fmt.Errorf("the snapshot is of %s %q, not of %s %q", migrate.KindName(last.Kind), last.Binding, migrate.KindName(m.snap.Kind), binding)}
+	}
 	if m.plan, err = migrate.Diff(last, m.snap, opts); err != nil {
 		var unresolved *migrate.UnresolvedError
-		if errors.As(err, &unresolved) {
+		var missing *migrate.MissingError
+		if errors.As(err, &unresolved) || errors.As(err, &missing) {
 			return nil, err
 		}
 		return nil, &inputError{fmt.Errorf("%s %q: %v", migrate.KindName(m.snap.Kind), binding, err)}
@@ -310,27 +334,24 @@ func (m *migration) read() (*migrate.Snapshot, error) {
 	}
 	snap, err := migrate.DecodeSnapshot(data)
 	if err != nil {
-		return nil, &inputError{fmt.Errorf("%s: %v", filepath.ToSlash(path), err)}
+		return nil, &snapshotError{path, string(data), err}
 	}
 	return snap, nil
 }
 
-// confirmLosses lists the steps that destroy data and asks whether to go
-// on; without a terminal to ask, it refuses.
-func (e *env) confirmLosses(jobs []*migration, in *bufio.Reader, interactive bool) error {
+// confirmLosses lists the steps that destroy data and asks on the terminal
+// whether to go on.
+func (e *env) confirmLosses(jobs []*migration, in *bufio.Reader) error {
 	var b strings.Builder
 	for _, m := range jobs {
 		for _, l := range m.plan.Loses() {
-			fmt.Fprintf(&b, "  %s %q: %s\n", migrate.KindName(m.plan.Kind), m.plan.Binding, l)
+			fmt.Fprintf(&b, "  %s %q: %s\n", migrate.KindName(m.plan.Kind), m.plan.Binding, l.What)
 		}
 	}
 	if b.Len() == 0 {
 		return nil
 	}
 	fmt.Fprintf(e.stdio.Err, "These migrations destroy data:\n%s", b.String())
-	if !interactive {
-		return e.fail("nothing written: rerun with --allow-data-loss to write them anyway, or --dry-run to review them")
-	}
 	fmt.Fprint(e.stdio.Err, "Write them anyway? [y/N] ")
 	answer, _ := in.ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
@@ -411,7 +432,8 @@ func (e *env) writeMigration(m *migration, name string, now time.Time, dryRun bo
 	return nil
 }
 
-// fail prints a problem that is not a diagnostic and reports it as such.
+// fail prints the end of a command that is not a problem in the input,
+// such as the user answering no, and makes it exit 1.
 func (e *env) fail(format string, args ...any) error {
 	fmt.Fprintf(e.stdio.Err, "cloesce: "+format+"\n", args...)
 	return errReported

@@ -24,22 +24,41 @@ import (
 var wranglerLookup = []string{"wrangler.json", "wrangler.jsonc", "wrangler.toml"}
 
 // writeWrangler merges what the schema needs into the project's wrangler
-// config, in the environment given by --env, creating the file if it is
-// missing, and reports what it finds into diags. A file that already has
-// everything is left untouched, so that a running "wrangler dev" does not
-// restart for nothing; one with errors is left as it is.
+// config and writes it when it changed (see wranglerOutput); dev uses it
+// to add a new D1 database before applying its migrations.
 func (e *env) writeWrangler(proj *project, schema *idl.Schema, diags *diag.List) error {
+	outs, err := e.wranglerOutput(proj, schema, diags)
+	if err != nil || diags.HasErrors() {
+		return err
+	}
+	written, err := writeOutputs(outs)
+	if err != nil {
+		return err
+	}
+	if len(written) > 0 && e.format != diag.JSON {
+		fmt.Fprintf(e.stdio.Out, "wrote %s\n", filepath.ToSlash(written[0]))
+	}
+	return nil
+}
+
+// wranglerOutput merges what the schema needs into the project's wrangler
+// config, in the environment given by --env, creating the file if it is
+// missing, and reports what it finds into diags. It returns the file to
+// write, or nothing when the config has errors (it is then left as it is)
+// or already has everything (so that a running "wrangler dev" does not
+// restart for nothing).
+func (e *env) wranglerOutput(proj *project, schema *idl.Schema, diags *diag.List) ([]output, error) {
 	cfg := proj.cfg
 	name := wrangler.FileName(cfg.WranglerConfigFormat)
 	path := filepath.Join(cfg.Root, name)
 	shown := filepath.ToSlash(path)
 	existing, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
+		return nil, err
 	}
 	dir, err := filepath.Abs(cfg.Root)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	opts := wrangler.Options{
 		Env:            e.envArg,
@@ -49,7 +68,7 @@ func (e *env) writeWrangler(proj *project, schema *idl.Schema, diags *diag.List)
 	}
 	out, err := wrangler.Merge(existing, shown, cfg.WranglerConfigFormat, schema, opts, diags)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	mine := slices.Index(wranglerLookup, name)
 	for i, other := range wranglerLookup {
@@ -66,15 +85,9 @@ func (e *env) writeWrangler(proj *project, schema *idl.Schema, diags *diag.List)
 		}
 	}
 	if out == nil || existing != nil && bytes.Equal(out, existing) {
-		return nil
+		return nil, nil
 	}
-	if err := writeFileAtomic(path, out); err != nil {
-		return err
-	}
-	if e.format != diag.JSON {
-		fmt.Fprintf(e.stdio.Out, "wrote %s\n", shown)
-	}
-	return nil
+	return []output{{path: path, data: out}}, nil
 }
 
 // findEntry returns the Worker's entry point in the project at root,

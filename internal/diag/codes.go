@@ -4,7 +4,8 @@ package diag
 // search for them, so a code is never reused for another meaning.
 //
 // Ranges: E00xx lexical and syntax errors, E01xx/W01xx project
-// configuration, E02xx and above semantic analysis.
+// configuration, E02xx semantic analysis, E03xx migrations, E04xx/W04xx
+// cloesce dev, E05xx formatting.
 type Code string
 
 // Lexical and syntax errors, reported by the scanner and the parser.
@@ -87,4 +88,31 @@ const (
 	APIParam          Code = "E0239" // a parameter the method's verb or media cannot carry
 	DurableConflict   Code = "E0240" // two Durable Object contexts for one method
 	GeneratedName     Code = "E0241" // a name the generated TypeScript already uses
+)
+
+// Migrations: what cloesce migrate (and dev, which plans the same
+// migrations) refuses to write. Nothing is written when any is reported.
+const (
+	MigrationRename   Code = "E0301" // a model or column is gone while others are new, and no terminal to ask whether it was renamed
+	MigrationDataLoss Code = "E0302" // a step destroys data, without --allow-data-loss and no terminal to ask
+	MigrationValue    Code = "E0303" // existing rows need a value for a required column: no --default, or one the column cannot take
+	MigrationSnapshot Code = "E0304" // the last snapshot does not parse, was edited, or is another binding's
+	MigrationRefused  Code = "E0305" // a change no migration can make, or a --rename/--drop contradicting the schema
+)
+
+// cloesce dev: problems with the project or the machine that stop it
+// from serving.
+const (
+	DevRuntime      Code = "E0401" // the npm package "cloesce" the generated backend imports is not installed, or not built
+	DevPortInUse    Code = "E0402" // the port to serve on is taken
+	DevBuild        Code = "E0403" // wrangler dev could not build the Worker
+	DevMigrations   Code = "E0404" // the migrations do not reach the schema, and no terminal to name the next one
+	DevApply        Code = "E0405" // applying the migrations to a local D1 database failed
+	DevServe        Code = "E0406" // wrangler dev exited, or did not serve in time
+	DevPortMismatch Code = "W0407" // serving on another port than the generated client calls (warning)
+)
+
+// Formatting.
+const (
+	NotFormatted Code = "E0501" // fmt --check: a schema file that cloesce fmt would change
 )

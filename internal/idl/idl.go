@@ -5,7 +5,18 @@
 // Everything here is plain data. Order is meaningful and deterministic:
 // slices, never maps, so that the same schema always encodes to the same
 // bytes. docs/cidl.md documents the JSON form.
+//
+// The runtime's TypeScript types of the JSON form, runtime/src/cidl.ts, are
+// generated from this package by tsgen (go generate ./internal/idl): every
+// type reachable from [Schema] becomes an interface with the fields' JSON
+// names and the doc comments here. A field tagged ts:"Name" has the type
+// Name, declared by a "//ts:type Name" const group of its values;
+// ts:",null" marks a pointer that is null in JSON, not left out. A type
+// with its own JSON encoding spells it with a TypeScript method next to
+// its MarshalJSON.
 package idl
+
+//go:generate go run ./tsgen
 
 // Schema is the description of a whole project.
 type Schema struct {
@@ -48,7 +59,7 @@ type Template struct {
 	Type       *Type       `json:"type"`
 	Validators []Validator `json:"validators,omitempty"`
 	Params     []*Field    `json:"params"`
-	Key        string      `json:"key"`    // "user/{id}"
+	Key        string      `json:"key"`    // the key format, placeholders written {param}: "user/{id}"
 	Prefix     string      `json:"prefix"` // the key up to its first placeholder, for listing
 }
 
@@ -72,7 +83,7 @@ type Model struct {
 	// Hash identifies the model's table shape (name, backing, columns,
 	// keys, uniques); migrations compare it to find changed tables.
 	Hash    string   `json:"hash"`
-	Backing *Backing `json:"backing"` // nil for a model served by the Worker alone
+	Backing *Backing `json:"backing" ts:",null"` // null for a model served by the Worker alone
 
 	PrimaryKey  []*Field      `json:"primary_key"` // in key order
 	Columns     []*Field      `json:"columns"`     // other columns, foreign keys included, as declared
@@ -83,9 +94,9 @@ type Model struct {
 	KV          []*StoreField `json:"kv_fields"`
 	R2          []*StoreField `json:"r2_fields"`
 
-	APIs    []*Method `json:"apis"`    // the user's, then generated CRUD methods
-	Sources []*Source `json:"sources"` // by name
-	Cruds   []string  `json:"cruds"`   // "get", "list", "save"
+	APIs    []*Method `json:"apis"`                // the user's, then generated CRUD methods
+	Sources []*Source `json:"sources"`             // by name
+	Cruds   []string  `json:"cruds" ts:"CrudKind"` // the kinds of the [crud] tags
 }
 
 // HasSQL reports whether the model is a table: it has a primary key.
@@ -115,7 +126,9 @@ func (f *Field) name() string      { return f.Name }
 func (n *Navigation) name() string { return n.Name }
 func (s *Source) name() string     { return s.Name }
 
-// Backing kinds.
+// Backing kinds: the storage behind a model's table.
+//
+//ts:type BackingKind
 const (
 	D1Backing      = "d1"
 	DurableBacking = "durable"
@@ -126,7 +139,7 @@ const (
 // that address the object instance, in shard order.
 type Backing struct {
 	Binding string   `json:"binding"`
-	Kind    string   `json:"kind"`
+	Kind    string   `json:"kind" ts:"BackingKind"`
 	Shard   []string `json:"shard"`
 }
 
@@ -167,14 +180,27 @@ type StoreField struct {
 	Validators []Validator `json:"validators,omitempty"`
 	Binding    string      `json:"binding"`
 	Template   string      `json:"template"`
-	Key        string      `json:"key"` // "user/{id}", placeholders naming model fields
-	Durable    bool        `json:"durable,omitempty"`
+	Key        string      `json:"key"`               // "user/{id}", placeholders naming model fields
+	Durable    bool        `json:"durable,omitempty"` // held in the key-value storage of the Durable Object backing the model
 }
 
 // Media types of request and response bodies.
+//
+//ts:type Media
 const (
 	JSON  = "json"
 	Octet = "octet"
+)
+
+// HTTP verbs of API methods.
+//
+//ts:type Verb
+const (
+	VerbGet    = "GET"
+	VerbPost   = "POST"
+	VerbPut    = "PUT"
+	VerbPatch  = "PATCH"
+	VerbDelete = "DELETE"
 )
 
 // A Method is an API endpoint of a model.
@@ -182,19 +208,28 @@ type Method struct {
 	Name        string         `json:"name"`
 	Static      bool           `json:"static"`
 	Source      string         `json:"source,omitempty"` // the data source hydrating self; instance methods only
-	Verb        string         `json:"verb"`             // GET, POST, PUT, PATCH or DELETE
+	Verb        string         `json:"verb" ts:"Verb"`
 	Params      []*Param       `json:"params"`
-	ParamsMedia string         `json:"params_media"`
+	ParamsMedia string         `json:"params_media" ts:"Media"`
 	Result      *Type          `json:"result"`
-	ResultMedia string         `json:"result_media"`
+	ResultMedia string         `json:"result_media" ts:"Media"`
 	Injected    []string       `json:"injected"`
 	Durable     *DurableTarget `json:"durable,omitempty"`
 	Crud        *Crud          `json:"crud,omitempty"` // set on generated CRUD methods
 }
 
+// Kinds of CRUD endpoints, and of data-source methods.
+//
+//ts:type CrudKind
+const (
+	CrudGet  = "get"
+	CrudList = "list"
+	CrudSave = "save"
+)
+
 // A Crud says which data-source method a generated CRUD endpoint runs.
 type Crud struct {
-	Kind   string `json:"kind"` // "get", "list" or "save"
+	Kind   string `json:"kind" ts:"CrudKind"`
 	Source string `json:"source"`
 }
 
@@ -209,7 +244,7 @@ type Param struct {
 // the named parameters address.
 type DurableTarget struct {
 	Binding string   `json:"binding"`
-	Args    []string `json:"args"`
+	Args    []string `json:"args"` // the parameters giving the shard values, in shard order
 }
 
 // A Source is a data source: how to fetch, list and save a model with a
@@ -219,7 +254,7 @@ type Source struct {
 	Internal bool          `json:"internal"` // no CRUD endpoints
 	Tree     Tree          `json:"tree"`
 	Get      *SourceMethod `json:"get"`
-	List     *SourceMethod `json:"list"` // nil when the model has no table and the user wrote none
+	List     *SourceMethod `json:"list" ts:",null"` // null when the model has no table and the user wrote none
 	Save     *SourceMethod `json:"save"`
 
 	// Queries for models with a table: the include tree's SELECT, and it

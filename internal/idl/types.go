@@ -111,6 +111,23 @@ func (t *Type) MarshalJSON() ([]byte, error) {
 	return strconv.AppendQuote(nil, t.Kind.String()), nil
 }
 
+// TypeScript spells the JSON form of MarshalJSON as the alternatives of a
+// TypeScript union, named CidlType in runtime/src/cidl.ts (Type is too
+// common a name there). tsgen calls it.
+func (*Type) TypeScript() (name string, union []string) {
+	for k := Void; k <= KVObject; k++ {
+		switch k {
+		case Object, Partial:
+			union = append(union, fmt.Sprintf("{ %s: string }", k))
+		case Array, Option, KVObject:
+			union = append(union, fmt.Sprintf("{ %s: CidlType }", k))
+		default:
+			union = append(union, strconv.Quote(k.String()))
+		}
+	}
+	return "CidlType", union
+}
+
 func (t *Type) UnmarshalJSON(b []byte) error {
 	var name string
 	if json.Unmarshal(b, &name) == nil {
@@ -147,10 +164,20 @@ func (t *Type) UnmarshalJSON(b []byte) error {
 // a number, "len", "minlen" and "maxlen" a count, "regex" a pattern.
 // Arg is the number as written (so 1 and 1.0 stay apart) or the pattern.
 //
-// In JSON: {"gt": 0}, {"regex": "^a+$"}.
+// In JSON a validator is a one-key object, its kind and its argument:
+// {"gt": 0}, {"regex": "^a+$"}. A number is written as in the schema, so
+// 1 and 1.0 stay apart; JSON.parse does not keep the difference.
 type Validator struct {
 	Kind string
 	Arg  string
+}
+
+// validatorArgs lists the kinds of validator and the TypeScript type of
+// their arguments, in the order of docs/cidl.md.
+var validatorArgs = []struct{ kind, ts string }{
+	{"gt", "number"}, {"gte", "number"}, {"lt", "number"}, {"lte", "number"}, {"step", "number"},
+	{"len", "number"}, {"minlen", "number"}, {"maxlen", "number"},
+	{"regex", "string"},
 }
 
 // IsRegex reports whether the argument is a pattern rather than a number.
@@ -168,6 +195,15 @@ func (v Validator) MarshalJSON() ([]byte, error) {
 		arg = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 	}
 	return fmt.Appendf(nil, "{%q:%s}", v.Kind, arg), nil
+}
+
+// TypeScript spells the JSON form of MarshalJSON as the alternatives of a
+// TypeScript union, one per kind. tsgen calls it.
+func (Validator) TypeScript() (name string, union []string) {
+	for _, v := range validatorArgs {
+		union = append(union, fmt.Sprintf("{ %s: %s }", v.kind, v.ts))
+	}
+	return "Validator", union
 }
 
 func (v *Validator) UnmarshalJSON(b []byte) error {
@@ -192,7 +228,8 @@ func (v *Validator) UnmarshalJSON(b []byte) error {
 // A Tree is an include tree: the navigation, KV and R2 fields to fetch
 // with an object, each with the tree to fetch below it.
 //
-// In JSON it is an object keeping declaration order:
+// In JSON a tree is an object keeping declaration order, each key a
+// navigation, KV or R2 field and each value the tree below it:
 // {"dogs": {}, "owner": {"dogs": {}}}.
 type Tree []*Include
 
@@ -220,6 +257,12 @@ func (t Tree) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// TypeScript spells the JSON form of MarshalJSON in TypeScript: an object
+// type whose values are trees. tsgen calls it.
+func (Tree) TypeScript() (name string, union []string) {
+	return "Tree", []string{"{ [field: string]: Tree }"}
 }
 
 func (t *Tree) UnmarshalJSON(b []byte) error {

@@ -192,3 +192,29 @@ func (e *UnresolvedError) Error() string {
 	}
 	return b.String()
 }
+
+// A MissingError lists the values existing rows need and the user did not
+// give, or gave in a form the column cannot take.
+type MissingError struct {
+	Kind, Binding string
+	Missing       []Missing
+}
+
+// A Missing is a value existing rows need in a required column.
+type Missing struct {
+	Target  Target // the column
+	Message string // what is missing or wrong
+	Help    string // how to give it; "" when Message says it
+}
+
+func (e *MissingError) Error() string {
+	var b strings.Builder
+	b.WriteString("existing rows need values:")
+	for _, m := range e.Missing {
+		fmt.Fprintf(&b, "\n  %s", m.Message)
+		if m.Help != "" {
+			fmt.Fprintf(&b, ": %s", m.Help)
+		}
+	}
+	return b.String()
+}

@@ -20,17 +20,25 @@ type Plan struct {
 // together.
 type Step struct {
 	Summary string   // what changes, in one line
-	Loses   []string // data the step destroys; none for a safe step
+	Loses   []Loss   // data the step destroys; none for a safe step
 	Risks   []string // what in existing rows makes the step fail, the migration then changing nothing
 	SQL     []string // statements without their final semicolon
 }
+
+// A Loss is data a step destroys.
+type Loss struct {
+	What   string // "every row of table "Person"", "the values of column "Pet"."nick""
+	Target Target // the table or column, by its name after the migration's renames
+}
+
+func (l Loss) String() string { return l.What }
 
 // Empty reports whether the plan changes nothing.
 func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
 
 // Loses lists the data every destructive step destroys.
-func (p *Plan) Loses() []string {
-	var out []string
+func (p *Plan) Loses() []Loss {
+	var out []Loss
 	for _, s := range p.Steps {
 		out = append(out, s.Loses...)
 	}
@@ -91,8 +99,8 @@ type planner struct {
 	plan     *Plan
 	defaults []Default
 	used     []string
-	tables   []*live  // in creation order
-	missing  []string // values the user must give, reported together
+	tables   []*live   // in creation order
+	missing  []Missing // values the user must give, reported together
 }
 
 // A live table is a table as the steps so far leave it.
@@ -173,7 +181,7 @@ func (p *planner) run(pairs []*pair, dropped []*Table, cur *Snapshot) error {
 		return err
 	}
 	if len(p.missing) > 0 {
-		return fmt.Errorf("existing rows need values:\n  %s", strings.Join(p.missing, "\n  "))
+		return &MissingError{Kind: p.plan.Kind, Binding: p.plan.Binding, Missing: p.missing}
 	}
 	return nil
 }
@@ -286,7 +294,7 @@ func (p *planner) drop(tables []*Table) error {
 	for _, t := range slices.Backward(order) {
 		p.step(&Step{
 			Summary: "drop table " + quoteIdent(t.Name),
-			Loses:   []string{"every row of table " + quoteIdent(t.Name)},
+			Loses:   []Loss{{"every row of table " + quoteIdent(t.Name), Target{Table: t.Name}}},
 			SQL:     []string{"DROP TABLE " + quoteIdent(t.Name)},
 		})
 	}
@@ -479,7 +487,7 @@ func (p *planner) alterInPlace(t *live, want *Table) {
 			shown := qualified(t.Name, c.Name)
 			p.step(&Step{
 				Summary: "drop column " + shown,
-				Loses:   []string{"the values of column " + shown},
+				Loses:   []Loss{{"the values of column " + shown, Target{t.Name, c.Name}}},
 				SQL:     []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s", quoteIdent(t.Name), quoteIdent(c.Name))},
 			})
 		}
@@ -547,7 +555,7 @@ func (p *planner) fill(t *Table, c *Column) string {
 		}
 		value, err := literal(c.Type, d.Value)
 		if err != nil {
-			p.missing = append(p.missing, fmt.Sprintf("%s: %v", d, err))
+			p.missing = append(p.missing, Missing{Target: target, Message: fmt.Sprintf("%s: %v", d, err)})
 			return "NULL"
 		}
 		if !slices.Contains(p.used, d.String()) {
@@ -563,8 +571,11 @@ func (p *planner) fill(t *Table, c *Column) string {
 	if fk != nil {
 		example = fmt.Sprintf("<an existing %s.%s>", fk.Table, fk.References[slices.Index(fk.Columns, c.Name)])
 	}
-	p.missing = append(p.missing, fmt.Sprintf("column %s is required and existing rows have no value for it: give one with --default %s=%s, or make it optional",
-		qualified(t.Name, c.Name), target, example))
+	p.missing = append(p.missing, Missing{
+		Target:  target,
+		Message: fmt.Sprintf("column %s is required and existing rows have no value for it", qualified(t.Name, c.Name)),
+		Help:    fmt.Sprintf("give one with --default %s=%s, or make it optional", target, example),
+	})
 	return "NULL"
 }
 
@@ -722,7 +733,7 @@ func (p *planner) rebuildValues(t *live, want *Table, s *Step) map[string]string
 	values := map[string]string{}
 	for _, c := range t.Columns {
 		if want.Column(c.Name) == nil {
-			s.Loses = append(s.Loses, "the values of column "+qualified(t.Name, c.Name))
+			s.Loses = append(s.Loses, Loss{"the values of column " + qualified(t.Name, c.Name), Target{t.Name, c.Name}})
 		}
 	}
 	for _, c := range want.Columns {
@@ -741,12 +752,12 @@ func (p *planner) rebuildValues(t *live, want *Table, s *Step) map[string]string
 			v = fmt.Sprintf("CAST(%s AS %s)", v, sqlTypes[c.Type])
 		}
 		if old.Type != c.Type && !lossless(old.Type, c.Type) {
-			s.Loses = append(s.Loses, fmt.Sprintf("values of column %s that a %s cannot hold exactly (it was %s)", name, c.Type, old.Type))
+			s.Loses = append(s.Loses, Loss{fmt.Sprintf("values of column %s that a %s cannot hold exactly (it was %s)", name, c.Type, old.Type), Target{t.Name, c.Name}})
 		}
 		if old.Nullable && !c.Nullable {
 			fill := p.fill(want, c)
 			v = fmt.Sprintf("COALESCE(%s, %s)", v, fill)
-			s.Loses = append(s.Loses, fmt.Sprintf("the NULLs of column %s, which become %s", name, fill))
+			s.Loses = append(s.Loses, Loss{fmt.Sprintf("the NULLs of column %s, which become %s", name, fill), Target{t.Name, c.Name}})
 		}
 		values[c.Name] = v
 	}

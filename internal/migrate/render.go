@@ -21,7 +21,7 @@ func (p *Plan) Describe() string {
 	for _, s := range p.Steps {
 		fmt.Fprintf(&b, "  %s\n", s.Summary)
 		for _, l := range s.Loses {
-			fmt.Fprintf(&b, "    DATA LOSS: %s\n", l)
+			fmt.Fprintf(&b, "    DATA LOSS: %s\n", l.What)
 		}
 		for _, r := range s.Risks {
 			fmt.Fprintf(&b, "    fails if %s\n", r)
@@ -54,7 +54,7 @@ func comment(prefix string, s *Step) string {
 	var b strings.Builder
 	b.WriteString(prefix + oneLine(s.Summary) + "\n")
 	for _, l := range s.Loses {
-		b.WriteString(prefix + "DATA LOSS: " + oneLine(l) + "\n")
+		b.WriteString(prefix + "DATA LOSS: " + oneLine(l.What) + "\n")
 	}
 	for _, r := range s.Risks {
 		b.WriteString(prefix + "fails if " + oneLine(r) + "\n")

@@ -4,41 +4,37 @@ import (
 	"slices"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/gen/ts"
 	"github.com/cloesce-go/cloesce/internal/syntax/ast"
 )
 
-// The names below are already taken in the generated TypeScript. A schema
-// name equal to one would shadow or collide with it and break backend.ts
-// or client.ts, so analysis refuses it (E0241) instead of leaving the
-// user a tsc error in a file they did not write. The generators' tests
-// check these lists against what they emit.
+// The names below are taken in the generated TypeScript. A schema name
+// equal to one would collide with it and break backend.ts or client.ts,
+// so analysis refuses it (E0241) instead of leaving the user a tsc error
+// in a file they did not write. The generated files reach the runtime,
+// their helpers and the platform's globals through names no schema can
+// take (`$`-prefixed, or globalThis.X), so only reserved words and the
+// documented surface are here; the generators' tests check these lists
+// against what they emit.
 
-// ReservedGlobals are the top-level names of backend.ts and client.ts and
-// the platform globals they refer to. Every global schema name (model,
-// poo, binding, variable, injectable) lands at the top level or in the
-// Env namespace beside them.
-var ReservedGlobals = []string{
-	// backend.ts: runtime imports and its own declarations.
-	"ApiResult", "CfEnv", "CloesceApp", "DeepPartial", "DurableHelpers", "DurableKvTemplate",
-	"DurableMigration", "DurableObject", "Env", "HttpResult", "IncludeTree", "KValue", "KvTemplate",
-	"MaybePromise", "R2Template", "Schema", "SqlStatement", "WORKERS_URL", "applyDurableMigrations",
-	"cidl", "cidlJson", "cloesce", "dataSource", "defaults", "durableStorageHelpers", "implement",
-	"implementSource", "modelMeta", "modelOrm", "upgradeBindings", "upgradeEnv",
+// ReservedGlobals are the names no global schema name (model, poo,
+// binding, variable, injectable) may take: TypeScript's reserved words
+// (ts.Reserved), the documented top-level names of backend.ts and
+// client.ts, and the type members of a model's namespace, which would
+// hide a model or poo of that name inside it.
+var ReservedGlobals = slices.Concat(ts.Reserved, []string{
+	// backend.ts.
+	"CfEnv", "DeepPartial", "Env", "HttpResult", "KValue", "cloesce", "upgradeEnv",
 	// client.ts.
-	"BASE_URL", "MediaType", "ParamProblem", "R2Object", "addQuery", "arrayOf", "asJson",
-	"asResponse", "asVoid", "decodeBlob", "decodeDate", "decodeFields", "encodeDate", "endpoint",
-	"fromBase64", "jsonBody", "kvalueOf", "octetBody", "optionOf", "readError", "send", "toBase64",
-	// JavaScript and Workers globals the generated types and code name.
-	"Array", "ArrayBuffer", "Blob", "Boolean", "D1Database", "D1PreparedStatement", "Date",
-	"DurableObjectNamespace", "DurableObjectState", "DurableObjectStub", "Error", "Function",
-	"Headers", "JSON", "KVNamespace", "Map", "Number", "Object", "Promise", "R2Bucket",
-	"ReadableStream", "Record", "Request", "Response", "String", "URL", "Uint8Array", "fetch",
-}
+	"CallOptions", "ClientOptions", "MediaType", "ParamProblem", "R2Object", "createClient",
+	// A model's namespace.
+	"Api", "GeneratedSource", "Include", "Orm", "Self",
+})
 
-// ReservedModelMembers are the members of a model's namespace in
-// backend.ts and of its class in client.ts; data sources and API methods
-// live beside them.
-var ReservedModelMembers = []string{"Api", "GeneratedSource", "Meta", "Orm", "Self", "Sources", "Tag", "fromJson", "impl", "tag"}
+// ReservedModelMembers are the members of a model's const object and
+// namespace in backend.ts and of its class in client.ts; data sources
+// and API methods live beside them.
+var ReservedModelMembers = []string{"Api", "Env", "GeneratedSource", "Include", "Meta", "Orm", "Self", "Tag", "fromJson", "impl", "tag"}
 
 // ReservedTemplates are, per binding kind, the members a template's
 // helper sits beside: the platform binding's own methods on env.<B>

@@ -14,6 +14,7 @@ import (
 	"slices"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
+	"github.com/cloesce-go/cloesce/internal/gen/ts"
 	"github.com/cloesce-go/cloesce/internal/idl"
 	"github.com/cloesce-go/cloesce/internal/sqlgen"
 	"github.com/cloesce-go/cloesce/internal/suggest"
@@ -119,7 +120,11 @@ func (c *checker) declare(d ast.Decl) {
 // the generated code takes; it reports whether the name was new.
 func (c *checker) global(id *ast.Ident, what string) bool {
 	fresh := c.globals.add(id, what)
-	c.reserved(id, ReservedGlobals, "a "+what, "at the top level of backend.ts or client.ts, or as a global they refer to")
+	how := "as a documented name of backend.ts or client.ts, or a type in each model's namespace"
+	if slices.Contains(ts.Reserved, id.Name) {
+		how = "as a reserved word"
+	}
+	c.reserved(id, ReservedGlobals, "a "+what, how)
 	return fresh
 }
 

@@ -6,10 +6,10 @@
 
 import type { Method, Model, Param, Schema, Source, SourceMethod } from "./cidl.js";
 import { fromVar } from "./convert.js";
-import { upgradeEnv } from "./generated.js";
+import { upgradeEnv } from "./bindings.js";
 import { CloesceError } from "./errors.js";
 import type { Storage } from "./hydrate.js";
-import { HttpResult, problem, type ParamProblem } from "./http.js";
+import { HttpResult, invalid, problem, toResponse, type ParamProblem } from "./http.js";
 import { KeyError, durableName } from "./keys.js";
 import { info, type ModelInfo } from "./schema.js";
 import { check, checkQuery } from "./validate.js";
@@ -83,7 +83,7 @@ export class CloesceApp {
     }
     try {
       const r = await this.route(request);
-      return r instanceof Response ? r : r.toResponse();
+      return r instanceof Response ? r : toResponse(r);
     } catch (e) {
       if (e instanceof CloesceError) return problem(e.status, e.message, e.errors);
       if (e instanceof KeyError) return problem(400, e.message, [{ param: e.param, message: e.message }]);
@@ -108,7 +108,7 @@ export class CloesceApp {
     const forward = this.forwardTarget(method);
     const original = forward ? request.clone() : request;
     const params = await this.params(request, url, method, problems);
-    if (problems.length > 0) return HttpResult.invalid(problems);
+    if (problems.length > 0) return invalid(problems);
     if (forward) {
       // The clone shares the body through a tee: a branch left unread
       // (no parameters, or a stream) would stall the object's response.

@@ -4,9 +4,9 @@
 // encode values exactly as the ORM does, so both paths read each other's
 // writes: KV values are JSON with the metadata beside them.
 
-import type { Durable, Store, Template } from "./cidl.js";
+import type { Durable, Schema, Store, Template } from "./cidl.js";
 import { durableName, fillKeyArgs, keyPrefix } from "./keys.js";
-import { KValue } from "./kvalue.js";
+import { KValue } from "./shared.js";
 
 /**
  * The leading parts of a parameter tuple: for [a: A, b: B] they are [],
@@ -181,4 +181,25 @@ export function durableStorageHelpers(storage: DurableObjectStorage, durable: Du
     };
   }
   return out;
+}
+
+const upgraded = new WeakSet<object>();
+
+/**
+ * Attaches template helpers to the schema's KV, R2 and Durable Object
+ * bindings in env (env.Sessions.session.get(token)), once per binding
+ * object, and returns env.
+ */
+export function upgradeEnv<E extends object>(env: E, schema: Schema): E {
+  const e = env as Record<string, unknown>;
+  const attach = (name: string, helpers: () => object) => {
+    const b = e[name];
+    if (typeof b !== "object" || b === null || upgraded.has(b)) return;
+    Object.assign(b, helpers());
+    upgraded.add(b);
+  };
+  for (const s of schema.env.kv) attach(s.name, () => kvHelpers(e[s.name] as KVNamespace, s));
+  for (const s of schema.env.r2) attach(s.name, () => r2Helpers(e[s.name] as R2Bucket, s));
+  for (const d of schema.env.durable) attach(d.name, () => durableHelpers(e[d.name] as DurableObjectNamespace, d));
+  return env;
 }

@@ -4,35 +4,16 @@
 // tested in one place.
 
 import type { Model, Param, Schema, Source, SourceMethod, Tree } from "./cidl.js";
-import { durableHelpers, kvHelpers, r2Helpers } from "./bindings.js";
+import { CloesceApp, type DurableHost } from "./app.js";
+import { upgradeEnv } from "./bindings.js";
 import { binding, type Storage } from "./hydrate.js";
-import { Orm, type ModelMeta, type Query } from "./orm.js";
 import type { Row } from "./map.js";
-import type { DeepPartial } from "./partial.js";
+import { applyDurableMigrations, type DurableMigration } from "./migrations.js";
+import { Orm, modelMeta, type ModelMeta, type Query } from "./orm.js";
+import type { DeepPartial, HttpResult } from "./shared.js";
 
 type Obj = Record<string, unknown>;
 type Fn = (...args: unknown[]) => unknown;
-
-const upgraded = new WeakSet<object>();
-
-/**
- * Attaches template helpers to the schema's KV, R2 and Durable Object
- * bindings in env (env.Sessions.session.get(token)), once per binding
- * object, and returns env.
- */
-export function upgradeEnv<E extends object>(env: E, schema: Schema): E {
-  const e = env as Obj;
-  const attach = (name: string, helpers: () => object) => {
-    const b = e[name];
-    if (typeof b !== "object" || b === null || upgraded.has(b)) return;
-    Object.assign(b, helpers());
-    upgraded.add(b);
-  };
-  for (const s of schema.env.kv) attach(s.name, () => kvHelpers(e[s.name] as KVNamespace, s));
-  for (const s of schema.env.r2) attach(s.name, () => r2Helpers(e[s.name] as R2Bucket, s));
-  for (const d of schema.env.durable) attach(d.name, () => durableHelpers(e[d.name] as DurableObjectNamespace, d));
-  return env;
-}
 
 type DurableHolder = { state?: DurableObjectState; env?: Obj };
 
@@ -80,13 +61,42 @@ function query(meta: ModelMeta, sql: string, env: unknown, values: unknown[]): Q
   return binding<D1Database>({ env: (env ?? {}) as object }, meta.model.backing!.binding).prepare(sql).bind(...values);
 }
 
+/** What an API method may return: the value, or an HttpResult carrying it or a failure, or a promise of either. */
+export type ApiResult<T> = T | HttpResult<T> | Promise<T | HttpResult<T>>;
+
+/** An include tree's leaf: a KV or R2 field, with nothing below it. */
+export type Leaf = { readonly [field: string]: never };
+
 /**
- * The generated data source `name` of a model: its tree and queries, and
+ * Per model, what generated code gives it: its Orm and an object per data
+ * source, built once, so Model.Orm and `this.Orm` are the same object.
+ */
+const members = new WeakMap<Model, Obj>();
+
+function generated(meta: ModelMeta): Obj {
+  let out = members.get(meta.model);
+  if (!out) {
+    out = {};
+    if (meta.model.sources.length > 0) {
+      out.Orm = ormOf(meta);
+      for (const s of meta.model.sources) out[s.name] = sourceOf(meta, s);
+    }
+    members.set(meta.model, out);
+  }
+  return out;
+}
+
+/**
+ * The generated data source `source` of `model`: its tree and queries, and
  * get/list/save for each method the schema does not leave to the user.
  */
-export function dataSource<T>(meta: ModelMeta, name: string): T {
-  const source = meta.model.sources.find((s) => s.name === name);
-  if (!source) throw new Error(`cloesce: ${meta.model.name} has no data source ${name}`);
+export function dataSource<T>(schema: Schema, model: string, source: string): T {
+  const out = generated(modelMeta(schema, model))[source];
+  if (!out) throw new Error(`cloesce: ${model} has no data source ${source}`);
+  return out as T;
+}
+
+function sourceOf(meta: ModelMeta, source: Source): Obj {
   const sql = meta.model.primary_key.length > 0;
   const durable = meta.model.backing?.kind === "durable";
   const out: Obj = { tree: source.tree };
@@ -99,7 +109,7 @@ export function dataSource<T>(meta: ModelMeta, name: string): T {
   if (!source.get.stub) out.get = makeGet(meta, source, sql);
   if (source.list && !source.list.stub && sql) out.list = makeList(meta, source);
   if (!source.save.stub) out.save = makeSave(meta, source);
-  return out as T;
+  return out;
 }
 
 function makeGet(meta: ModelMeta, source: Source, sql: boolean) {
@@ -136,28 +146,35 @@ function makeSave(meta: ModelMeta, source: Source) {
   };
 }
 
-/** The typed form of modelOrm for one model: E is its env argument, or its Durable Object. */
-export interface ModelOrm<Self, E> {
+/**
+ * A model's Orm: E is its env argument, or its Durable Object for models
+ * stored in one; Inc its include tree (Model.Include).
+ */
+export interface ModelOrm<Self, E, Inc = Tree> {
   /** Saves a partial object graph in one batch; returns it as include selects it (an update that finds no row is a 404). */
-  save(env: E, model: DeepPartial<Self>, include?: Tree): Promise<Self>;
+  save(env: E, model: DeepPartial<Self>, include?: Inc): Promise<Self>;
   /** Runs query and returns the first object, hydrated, or null; without a query, the first object by primary key. */
-  get(env: E, opts?: { query?: Query; include?: Tree; seed?: Partial<Self> }): Promise<Self | null>;
+  get(env: E, opts?: { query?: Query; include?: Inc; seed?: Partial<Self> }): Promise<Self | null>;
   /** Runs query and returns its objects, hydrated; without a query, every object by primary key. */
-  list(env: E, opts?: { query?: Query; include?: Tree }): Promise<Self[]>;
+  list(env: E, opts?: { query?: Query; include?: Inc }): Promise<Self[]>;
   /** Rebuilds objects from the rows of a SELECT with Orm.select's aliases. */
-  map(result: D1Result | Row[], include?: Tree): Self[];
+  map(result: D1Result | Row[], include?: Inc): Self[];
   /** Fetches KV and R2 fields along include and gives fields their JavaScript form. */
-  hydrate(env: E, base: unknown, include?: Tree): Promise<Self>;
+  hydrate(env: E, base: unknown, include?: Inc): Promise<Self>;
 }
 
-/** A model's Orm namespace: its first argument is env, or the Durable Object for models stored in one. */
-export function modelOrm<Self, E>(meta: ModelMeta): ModelOrm<Self, E> {
+/** The Orm of the model named model (Model.Orm), O being its ModelOrm type. */
+export function modelOrm<O = ModelOrm<unknown, unknown>>(schema: Schema, model: string): O {
+  return generated(modelMeta(schema, model)).Orm as O;
+}
+
+function ormOf(meta: ModelMeta): ModelOrm<unknown, unknown, Tree> {
   return {
-    save: (env, model, include) => Orm.save<Self>(meta, storageOf(meta, env), model, include),
-    get: (env, opts = {}) => Orm.get<Self>(meta, storageOf(meta, env), opts as { query?: Query; include?: Tree; seed?: Obj }),
-    list: (env, opts = {}) => Orm.list<Self>(meta, storageOf(meta, env), opts),
-    map: (result, include) => Orm.map<Self>(meta, result, include),
-    hydrate: (env, base, include) => Orm.hydrate<Self>(meta, storageOf(meta, env), base, include),
+    save: (env, model, include) => Orm.save(meta, storageOf(meta, env), model, include),
+    get: (env, opts = {}) => Orm.get(meta, storageOf(meta, env), opts as { query?: Query; include?: Tree; seed?: Obj }),
+    list: (env, opts = {}) => Orm.list(meta, storageOf(meta, env), opts),
+    map: (result, include) => Orm.map(meta, result, include),
+    hydrate: (env, base, include) => Orm.hydrate(meta, storageOf(meta, env), base, include),
   };
 }
 
@@ -168,15 +185,56 @@ function bindAll<T extends Obj>(obj: T): T {
 }
 
 /**
- * A model implementation for app.register: the user's methods with the
- * generated data sources (the user's source implementations replacing
- * them) and the model's Orm, tagged with the model's name.
+ * Model.impl: makes the implementation to register from the user's
+ * methods, with the generated data sources (the user's source
+ * implementations replacing them) and the model's Orm, tagged with the
+ * model's name. Any subset of Api: a declared method left out answers 501.
  */
-export function implement(tag: string, generated: object, user: object): { tag: string } {
-  return bindAll({ ...generated, ...user, tag });
+export function modelImpl<Api, This>(schema: Schema, model: string) {
+  const meta = modelMeta(schema, model);
+  return <I extends Partial<Api>>(methods: I & ThisType<I & This>): I & { tag: string } =>
+    bindAll({ ...generated(meta), ...methods, tag: model }) as unknown as I & { tag: string };
 }
 
-/** A data source implementation: the generated members with the user's stubs, `this` being the whole. */
-export function implementSource(generated: object, user: object): object {
-  return bindAll({ ...generated, ...user });
+/** Model.<Source>: impl joins the methods the user writes to the generated members, `this` being the whole. */
+export function sourceImpl<Crud, Impl>(schema: Schema, model: string, source: string): { impl(methods: Crud & ThisType<Impl>): Impl } {
+  return { impl: (methods) => bindAll({ ...dataSource<Obj>(schema, model, source), ...(methods as Obj) }) as Impl };
+}
+
+/** Apps built by generated code serve models nobody registered with their generated data sources. */
+const defaultsOf = new WeakMap<Schema, Map<string, { tag: string }>>();
+
+function defaults(schema: Schema): Map<string, { tag: string }> {
+  let out = defaultsOf.get(schema);
+  if (!out) {
+    out = new Map();
+    for (const m of schema.models) {
+      if (m.sources.length > 0) out.set(m.name, bindAll({ ...generated(modelMeta(schema, m.name)), tag: m.name }));
+    }
+    defaultsOf.set(schema, out);
+  }
+  return out;
+}
+
+/** The app of backend.ts's cloesce(env): CRUD works for models nobody registered. */
+export function createApp(schema: Schema, workersUrl: string, env: object | undefined): CloesceApp {
+  return new CloesceApp(schema, workersUrl, env && upgradeEnv(env, schema), { defaults: defaults(schema) });
+}
+
+/**
+ * The app a Durable Object serves (its this.cloesce(env, migrations)): it
+ * applies migrations (each once) and runs methods forwarded to the object.
+ */
+export function durableApp(
+  schema: Schema,
+  workersUrl: string,
+  binding: string,
+  object: { readonly state: DurableObjectState },
+  env: object,
+  migrations: DurableMigration[],
+): CloesceApp {
+  applyDurableMigrations(object.state.storage, migrations);
+  const upgraded = upgradeEnv(env, schema);
+  const durable: DurableHost = { binding, object, storage: { env: upgraded, durable: object.state.storage } };
+  return new CloesceApp(schema, workersUrl, upgraded, { durable, defaults: defaults(schema) });
 }

@@ -3,50 +3,22 @@
 // generated or not, reads the same shape (DESIGN §3.9).
 
 import { encodeBase64 } from "./base64.js";
+import { HttpResult, type ParamProblem } from "./shared.js";
 
-export type MediaType = "json" | "octet";
+export { HttpResult, MediaType, type ParamProblem } from "./shared.js";
 
-/** One invalid request parameter. */
-export interface ParamProblem {
-  param: string;
-  message: string;
+/** A 400 listing the invalid parameters. */
+export function invalid(errors: ParamProblem[]): HttpResult<never> {
+  return new HttpResult<never>(false, 400, new Headers(), undefined, describe(errors), undefined, errors);
 }
 
-export class HttpResult<T = unknown> {
-  public constructor(
-    public ok: boolean,
-    public status: number,
-    public headers: Headers,
-    public data?: T,
-    public message?: string,
-    public mediaType?: MediaType,
-    public errors?: ParamProblem[],
-  ) {}
-
-  /** An OK result with the given status, data and headers. */
-  static ok<T>(status: number, data?: T, init?: HeadersInit): HttpResult<T> {
-    return new HttpResult<T>(true, status, new Headers(init), data);
-  }
-
-  /** A failure with the given status and message; no body may be attached. */
-  static fail(status: number, message?: string, init?: HeadersInit): HttpResult<never> {
-    return new HttpResult<never>(false, status, new Headers(init), undefined, message);
-  }
-
-  /** A 400 listing the invalid parameters. */
-  static invalid(errors: ParamProblem[]): HttpResult<never> {
-    const r = HttpResult.fail(400, describe(errors));
-    r.errors = errors;
-    return r;
-  }
-
-  toResponse(): Response {
-    if (!this.ok || this.status >= 400) return problem(this.status, this.message, this.errors, this.headers);
-    if (this.mediaType === "octet") return octet(this.status, this.data, this.headers);
-    const headers = new Headers(this.headers);
-    if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-    return new Response(toJson(this.data), { status: this.status, headers });
-  }
+/** The response for a result: a problem for a failure, else its data as JSON or bytes. */
+export function toResponse(r: HttpResult): Response {
+  if (!r.ok || r.status >= 400) return problem(r.status, r.message, r.errors, r.headers);
+  if (r.mediaType === "octet") return octet(r.status, r.data, r.headers);
+  const headers = new Headers(r.headers);
+  if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  return new Response(toJson(r.data), { status: r.status, headers });
 }
 
 function describe(errors: ParamProblem[]): string {

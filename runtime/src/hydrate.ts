@@ -7,7 +7,7 @@
 import type { Model, Schema, StoreField, Tree } from "./cidl.js";
 import { normalize } from "./convert.js";
 import { fillKey, keyResolvable } from "./keys.js";
-import { KValue } from "./kvalue.js";
+import { KValue } from "./shared.js";
 import { info } from "./schema.js";
 import { defaultTree } from "./select.js";
 

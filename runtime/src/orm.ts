@@ -7,7 +7,7 @@ import { toBytes } from "./convert.js";
 import { CloesceError, databaseError } from "./errors.js";
 import { binding, hydrate, type Storage } from "./hydrate.js";
 import { fillKey } from "./keys.js";
-import { KValue } from "./kvalue.js";
+import { KValue } from "./shared.js";
 import { mapRows, type Row } from "./map.js";
 import { planSave, type Statement } from "./save.js";
 import { defaultTree, quote, select, selectParts } from "./select.js";
@@ -15,10 +15,15 @@ import { modelInfo } from "./schema.js";
 
 export type { Storage } from "./hydrate.js";
 
-/** What generated code passes for a model: the schema and the model in it. */
-export interface ModelMeta {
+/**
+ * What generated code passes for a model (Model.Meta): the schema and the
+ * model in it. Inc, the model's include tree type, types the trees Orm's
+ * static methods take with it; it is never set.
+ */
+export interface ModelMeta<Inc = Tree> {
   readonly schema: Schema;
   readonly model: Model;
+  readonly include?: Inc;
 }
 
 /** A query for a Durable Object's SQLite storage. */
@@ -30,36 +35,39 @@ export interface SqlStatement {
 /** A query: prepared on D1, or for a Durable Object's storage. */
 export type Query = D1PreparedStatement | SqlStatement;
 
-/** An include tree, typed loosely: keys are navigation, KV and R2 field names. */
+/** An include tree, typed loosely: keys are navigation, KV and R2 field names (backend.ts types each model's, Model.Include). */
 export type IncludeTree<_T = unknown> = Tree;
 
 const metas = new WeakMap<Schema, Map<string, ModelMeta>>();
 
 /** Returns the Meta of the model named name, the same object on every call. */
-export function modelMeta(schema: Schema, name: string): ModelMeta {
+export function modelMeta<Inc = Tree>(schema: Schema, name: string): ModelMeta<Inc> {
   let byName = metas.get(schema);
   if (!byName) metas.set(schema, (byName = new Map()));
   let m = byName.get(name);
   if (!m) byName.set(name, (m = { schema, model: modelInfo(schema, name).model }));
-  return m;
+  return m as ModelMeta<Inc>;
 }
 
 export class Orm {
   /** The SELECT of meta's model along tree; with from, over that subquery instead of the table. */
-  static select(meta: ModelMeta, from: string | null, tree?: Tree | null): string {
-    return select(meta.schema, meta.model, from, tree ?? null);
+  static select<Inc>(meta: ModelMeta<Inc>, from: string | null, tree?: NoInfer<Inc> | null): string {
+    return select(meta.schema, meta.model, from, (tree ?? null) as Tree | null);
   }
 
-  /** Rebuilds object graphs from the rows of a SELECT made for tree (Orm.select's aliases). */
-  static map<T = Record<string, unknown>>(meta: ModelMeta, result: D1Result | readonly Row[], tree?: Tree | null): T[] {
+  /**
+   * Rebuilds object graphs from the rows of a SELECT made for tree (Orm.select's
+   * aliases). The tree is typed by meta's model, unless T is given alone.
+   */
+  static map<T = Record<string, unknown>, Inc = unknown>(meta: ModelMeta<Inc>, result: D1Result | readonly Row[], tree?: NoInfer<Inc> | null): T[] {
     const rows = Array.isArray(result) ? (result as Row[]) : ((result as D1Result).results as Row[]);
-    return mapRows<T>(meta.schema, meta.model, rows, tree);
+    return mapRows<T>(meta.schema, meta.model, rows, tree as Tree | null | undefined);
   }
 
   /** Fetches the KV and R2 fields of base along tree and gives its fields their JavaScript form. */
-  static async hydrate<T>(meta: ModelMeta, storage: Storage, base: unknown, tree?: Tree | null): Promise<T> {
+  static async hydrate<T, Inc = unknown>(meta: ModelMeta<Inc>, storage: Storage, base: unknown, tree?: NoInfer<Inc> | null): Promise<T> {
     const obj = (base ?? {}) as Record<string, unknown>;
-    await hydrate(meta.schema, meta.model, obj, tree ?? null, storage);
+    await hydrate(meta.schema, meta.model, obj, (tree ?? null) as Tree | null, storage);
     return obj as T;
   }
 

@@ -27,7 +27,7 @@
 
 import { decodeBase64 } from "./base64.js";
 import type { CidlType, Field, Schema, Validator } from "./cidl.js";
-import { KValue } from "./kvalue.js";
+import { KValue } from "./shared.js";
 
 /** One invalid value. `param` is its dotted path, e.g. `model.posts.0.title`. */
 export interface Problem {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeBase64, encodeBase64 } from "../src/base64.js";
 import type { CidlType, Field, Model, Schema, Validator } from "../src/cidl.js";
-import { KValue } from "../src/kvalue.js";
+import { KValue } from "../src/shared.js";
 import { check, checkQuery, type Checked, type Problem } from "../src/validate.js";
 
 // The compiler's golden output for internal/syntax/parser/testdata/comprehensive.clo.

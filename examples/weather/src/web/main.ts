@@ -166,13 +166,9 @@ async function showPhoto(entry: Weather, slot: HTMLElement): Promise<void> {
   slot.replaceChildren(img);
 }
 
-/** What the API stores a photo as: the file's own type (the generated client would send application/octet-stream). */
-function withContentType(type: string): typeof fetch {
-  return (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), "Content-Type": type } });
-}
-
 async function uploadPhoto(entry: Weather, file: File, slot: HTMLElement): Promise<void> {
-  const res = await entry.uploadPhoto(file, withContentType(file.type || "application/octet-stream"));
+  // The API stores a photo as the file's own type (the client would send application/octet-stream).
+  const res = await entry.uploadPhoto(file, { headers: { "Content-Type": file.type || "application/octet-stream" } });
   if (!res.ok) return showError(`Uploading a photo for entry ${entry.id}`, res);
   clearError();
   await showPhoto(entry, slot);

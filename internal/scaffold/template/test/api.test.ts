@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { TodoList } from "../.cloesce/client.js";
+import { createClient } from "../.cloesce/client.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
@@ -15,17 +15,14 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 const state = mkdtempSync(join(tmpdir(), "wrangler-state-"));
 let server: ChildProcess | undefined;
 let origin = "";
-
-/** Sends the client's requests, addressed to workers_url, to the test's server. */
-const api: typeof fetch = (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : input);
-  return fetch(new URL(url.pathname + url.search, origin), init);
-};
+/** The generated client, for the test's server rather than workers_url's host (same path, /api). */
+let api: ReturnType<typeof createClient>;
 
 beforeAll(async () => {
   execFileSync(wrangler, ["d1", "migrations", "apply", "db", "--local", "--persist-to", state], { cwd: root, env, stdio: "pipe" });
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
+  api = createClient({ baseUrl: `${origin}/api` });
   // Detached, so that afterAll can stop wrangler and workerd together.
   server = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state], { cwd: root, env, detached: true, stdio: "ignore" });
   await ready(server);
@@ -41,34 +38,34 @@ afterAll(async () => {
 });
 
 test("a saved list gets items and is read back with them", async () => {
-  const saved = await TodoList.$save({ title: "Groceries" }, api);
+  const saved = await api.TodoList.$save({ title: "Groceries" });
   expect(saved.status).toBe(200);
   const list = saved.data!;
   expect(list.title).toBe("Groceries");
 
-  const added = await list.add("Milk", api);
+  const added = await api.TodoList.add(list, "Milk");
   expect(added.ok).toBe(true);
   expect(added.data).toMatchObject({ listId: list.id, text: "Milk", done: false });
 
-  const got = await TodoList.$get(list.id, api);
+  const got = await api.TodoList.$get(list.id);
   expect(got.data!.items.map((item) => item.text)).toEqual(["Milk"]);
 
-  const all = await TodoList.$list(null, 50, api);
+  const all = await api.TodoList.$list(null, 50);
   expect(all.data!.map((l) => l.id)).toContain(list.id);
 });
 
 test("invalid input is rejected before any code runs", async () => {
-  const untitled = await TodoList.$save({ title: "" }, api);
+  const untitled = await api.TodoList.$save({ title: "" });
   expect(untitled.status).toBe(400);
 
-  const list = (await TodoList.$save({ title: "Chores" }, api)).data!;
-  const empty = await list.add("", api);
+  const list = (await api.TodoList.$save({ title: "Chores" })).data!;
+  const empty = await api.TodoList.add(list, "");
   expect(empty.status).toBe(400);
   expect(empty.errors!.map((e) => e.param)).toEqual(["text"]);
 });
 
 test("a list that does not exist is a 404", async () => {
-  const missing = await TodoList.$get(987654, api);
+  const missing = await api.TodoList.$get(987654);
   expect(missing.status).toBe(404);
 });
 

@@ -104,12 +104,12 @@ describe("comprehensive", () => {
 
   it("sends each verb with its body, and {} when there are no parameters", async () => {
     const user = User.fromJson(userJson);
-    const { fetch, sent } = fakeFetch(json(userJson), json(null), json(null), json(null));
+    const { sent } = fakeFetch(json(userJson), json(null), json(null), json(null));
 
-    const renamed = await user.rename("Annie", fetch);
-    const touched = await user.touch(fetch);
-    await user.remove(null, fetch);
-    await user.upload(new ArrayBuffer(2), fetch);
+    const renamed = await user.rename("Annie");
+    const touched = await user.touch();
+    await user.remove(null);
+    await user.upload(new ArrayBuffer(2));
 
     expect(sent.map((s) => s.method + " " + s.url)).toEqual([
       "POST https://example.com/User/1/rename",
@@ -130,11 +130,11 @@ describe("comprehensive", () => {
   });
 
   it("sends dates, arrays and blobs in a JSON body", async () => {
-    const { fetch, sent } = fakeFetch(json([userJson]), json({ total: 3 }));
-    const invited = await User.invite("ann@example.com", ["admin", "dev"], fetch);
-    const summary = await Reports.summary(new Date("2025-01-01T00:00:00Z"), new Date("2025-02-01T00:00:00Z"), fetch);
+    const { sent } = fakeFetch(json([userJson]), json({ total: 3 }));
+    const invited = await User.invite("ann@example.com", ["admin", "dev"]);
+    const summary = await Reports.summary(new Date("2025-01-01T00:00:00Z"), new Date("2025-02-01T00:00:00Z"));
     const save = fakeFetch(json(userJson));
-    await User.$save({ id: 1, photo: new Uint8Array([0, 1, 2, 253, 254, 255]), settings: { raw: 5 } }, save.fetch);
+    await User.$save({ id: 1, photo: new Uint8Array([0, 1, 2, 253, 254, 255]), settings: { raw: 5 } });
 
     expect(sentJson(sent[0])).toEqual({ email: "ann@example.com", roles: ["admin", "dev"] });
     expect(invited.data![0]).toBeInstanceOf(User);
@@ -144,9 +144,9 @@ describe("comprehensive", () => {
   });
 
   it("tells a null result from a void one", async () => {
-    const { fetch, sent } = fakeFetch(json(null), json(3));
-    const banner = await User.banner(fetch);
-    const count = await User.pageCount("my-team", fetch);
+    const { sent } = fakeFetch(json(null), json(3));
+    const banner = await User.banner();
+    const count = await User.pageCount("my-team");
 
     expect(banner.ok).toBe(true);
     expect(banner.data).toBeNull();
@@ -155,14 +155,14 @@ describe("comprehensive", () => {
   });
 
   it("decodes blob arrays, R2 objects and partial results", async () => {
-    const { fetch, sent } = fakeFetch(
+    const { sent } = fakeFetch(
       json(["AAEC/f7/", ""]),
       json(r2("docs/a b")),
       json({ id: 1, joined: "2024-05-06T07:08:09.000Z" }),
     );
-    const blobs = await Reports.blobs(fetch);
-    const object = await Reports.object("docs/a b", fetch);
-    const lite = await User.fromJson(userJson).lite(fetch);
+    const blobs = await Reports.blobs();
+    const object = await Reports.object("docs/a b");
+    const lite = await User.fromJson(userJson).lite();
 
     expect(blobs.data!.map((b) => Array.from(b))).toEqual([[0, 1, 2, 253, 254, 255], []]);
     expect(sent[1]!.url).toBe("https://example.com/Reports/object?key=docs%2Fa+b");
@@ -176,9 +176,9 @@ describe("comprehensive", () => {
   });
 
   it("uses the CRUD names of every public source", async () => {
-    const { fetch, sent } = fakeFetch(json([]), json(userJson));
-    await User.$list_WithPosts("Smith", 20, fetch);
-    await User.$save_WithPosts({ name: "Ann", posts: [{ body: "new" }] }, fetch);
+    const { sent } = fakeFetch(json([]), json(userJson));
+    await User.$list_WithPosts("Smith", 20);
+    await User.$save_WithPosts({ name: "Ann", posts: [{ body: "new" }] });
 
     expect(sent[0]!.url).toBe("https://example.com/User/$list_WithPosts?lastName=Smith&limit=20");
     expect(sentJson(sent[1])).toEqual({ user: { name: "Ann", posts: [{ body: "new" }] } });

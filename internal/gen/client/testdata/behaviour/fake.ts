@@ -1,5 +1,9 @@
 // A fake fetch for the behaviour tests: it records each request a
 // generated client makes and answers with the responses it was given.
+// It stands in for the global fetch, which the classes' methods (their
+// default client) call; vitest restores the real one after each test.
+
+import { vi } from "vitest";
 
 /** A request as the client sent it. */
 export interface Sent {
@@ -32,6 +36,7 @@ export function fakeFetch(...responses: (Response | Error)[]): { fetch: typeof f
     }
     return next;
   };
+  vi.stubGlobal("fetch", fetch);
   return { fetch, sent };
 }
 

@@ -6,5 +6,5 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   cacheDir: "../../../../../node_modules/.vite/client-behaviour",
-  test: { include: ["*.test.ts"] },
+  test: { include: ["*.test.ts"], unstubGlobals: true },
 });
