@@ -15,6 +15,10 @@ export const LABELS = { cloesce: "cloesce", hand: "hand-written", hono: "hono-dr
 const USERS = 200;
 const POSTS = 200;
 const COMMENTS_PER_POST = 5;
+// Each topic has 60 replies, 60 votes and 60 flags, and 180 events.
+const TOPICS = 10;
+const SIBLING_CHILDREN = 60;
+const SINGLE_CHILDREN = 180;
 
 const json = { "content-type": "application/json" };
 const savedPost = {
@@ -34,6 +38,9 @@ export const OPS = {
   list: { method: "GET", path: "/User/$list?limit=100" },
   save: { method: "POST", path: "/Post/$save", headers: json, body: JSON.stringify(savedPost) },
   method: { method: "POST", path: "/Post/42/rate", headers: json, body: JSON.stringify({ stars: 4, reason: "well argued" }) },
+  // A topic with three sibling collections of 60 children, then one with a collection of 180.
+  "get 3x60": { method: "GET", path: "/Topic/$get_Siblings?id=7" },
+  "get 1x180": { method: "GET", path: "/Topic/$get_Single?id=7" },
 };
 
 /** A request each worker must refuse alike: the method's validation. */
@@ -55,10 +62,16 @@ function seedSql() {
       comments.push([id, p + 1, ((p * 7 + j * 13) % USERS) + 1, quote(`Comment ${id}: I agree with point ${j}.`), (id * 11) % 20]);
     }
   }
+  const topics = Array.from({ length: TOPICS }, (_, i) => [i + 1, quote(`Topic ${i + 1}`)]);
+  const children = (table, per) =>
+    Array.from({ length: TOPICS * per }, (_, i) => [i + 1, (i % TOPICS) + 1, quote(`${table} ${i + 1} on topic ${(i % TOPICS) + 1}`), (i * 7) % 13]);
   return (
     rows("User", ["id", "name", "email", "bio", "karma", "active"], users) +
     rows("Post", ["id", "authorId", "title", "body", "score", "published"], posts) +
-    rows("Comment", ["id", "postId", "authorId", "body", "score"], comments)
+    rows("Comment", ["id", "postId", "authorId", "body", "score"], comments) +
+    rows("Topic", ["id", "title"], topics) +
+    ["Reply", "Vote", "Flag"].map((t) => rows(t, ["id", "topicId", "body", "score"], children(t, SIBLING_CHILDREN))).join("") +
+    rows("Event", ["id", "topicId", "body", "score"], children("Event", SINGLE_CHILDREN))
   );
 }
 
@@ -145,7 +158,11 @@ export async function countAndCompare(work) {
       for (const [name, op] of Object.entries(OPS)) {
         const r = await send(`${dev.url}/${w}`, op);
         if (r.status !== 200) throw new Error(`${w} ${name}: status ${r.status}: ${r.body}`);
-        counts[w][name] = { statements: Number(r.headers.get("x-d1-statements")), batches: Number(r.headers.get("x-d1-batches")) };
+        counts[w][name] = {
+          statements: Number(r.headers.get("x-d1-statements")),
+          batches: Number(r.headers.get("x-d1-batches")),
+          rowsRead: Number(r.headers.get("x-d1-rows-read")),
+        };
         // Each worker's save inserts the next post: compare without its generated keys.
         bodies[w][name] = canonical(name === "save" ? withoutKeys(r.body) : r.body);
       }

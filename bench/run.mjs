@@ -109,6 +109,24 @@ function ratios(samples) {
   return out;
 }
 
+/**
+ * Per worker, the time of a get of three sibling collections of 60 over
+ * that of one collection of 180 (requests/s of the second over the first),
+ * paired by round: the median, lowest and highest.
+ */
+function collectionRatios(samples) {
+  const out = {};
+  for (const w of WORKERS) {
+    const per = [];
+    for (const round of new Set(samples.map((x) => x.round))) {
+      const rps = (op) => samples.find((x) => x.round === round && x.op === op && x.worker === w)?.rps;
+      if (rps("get 3x60") && rps("get 1x180")) per.push(rps("get 1x180") / rps("get 3x60"));
+    }
+    out[w] = { median: median(per), min: Math.min(...per), max: Math.max(...per), rounds: per };
+  }
+  return out;
+}
+
 /** Per worker and operation: the medians over rounds, and the spread of requests/s. */
 function aggregate(samples) {
   const out = {};
@@ -132,14 +150,14 @@ function aggregate(samples) {
 
 function summary(r) {
   const lines = ["", "== summary", `machine: ${r.machine.nproc} cores, ${r.machine.cpu}, ${r.machine.memory_gb} GB, node ${r.machine.node}, ${r.machine.go}, wrangler ${r.machine.wrangler}, load ${r.machine.load_average_at_start}`];
-  for (const s of r.compiler.sizes) lines.push(`compile ${String(s.models).padStart(5)} models: best ${s.best_ms.toFixed(0)} ms, median ${s.median_ms.toFixed(0)} ms, peak RSS ${s.peak_rss_mb.toFixed(0)} MB`);
+  for (const s of r.compiler.sizes) lines.push(`compile ${String(s.models).padStart(5)} models: best ${s.best_ms.toFixed(1)} ms, median ${s.median_ms.toFixed(1)} ms, CPU ${s.cpu_ms.toFixed(1)} ms, peak RSS ${s.peak_rss_mb.toFixed(0)} MB`);
   lines.push("", `requests (median of ${opts.rounds} rounds × ${opts.duration} s, ${opts.connections} connections; spread = (max - min) / median req/s)`);
-  lines.push(`${"op".padEnd(12)} ${"worker".padEnd(13)} ${"req/s".padStart(7)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"spread".padStart(7)}  D1 statements/batches  failed`);
+  lines.push(`${"op".padEnd(12)} ${"worker".padEnd(13)} ${"req/s".padStart(7)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"spread".padStart(7)}  D1 statements/batches  rows read  failed`);
   for (const op of Object.keys(OPS)) {
     for (const w of WORKERS) {
       const a = r.requests[w][op];
       const c = r.d1[w][op];
-      lines.push(`${op.padEnd(12)} ${LABELS[w].padEnd(13)} ${a.rps.toFixed(0).padStart(7)} ${String(a.p50).padStart(7)} ${String(a.p99).padStart(7)} ${`${(a.spread * 100).toFixed(0)}%`.padStart(7)}  ${`${c.statements}/${c.batches}`.padEnd(22)}${a.failed}`);
+      lines.push(`${op.padEnd(12)} ${LABELS[w].padEnd(13)} ${a.rps.toFixed(0).padStart(7)} ${String(a.p50).padStart(7)} ${String(a.p99).padStart(7)} ${`${(a.spread * 100).toFixed(0)}%`.padStart(7)}  ${`${c.statements}/${c.batches}`.padEnd(22)}${String(c.rowsRead).padStart(9)}  ${a.failed}`);
     }
   }
   lines.push("", "bundles (minified / gzip KB)");
@@ -150,14 +168,23 @@ function summary(r) {
     const show = (w) => `${x[w].median.toFixed(2)} (${x[w].min.toFixed(2)}..${x[w].max.toFixed(2)}) vs ${LABELS[w]}`;
     lines.push(`  ${op.padEnd(12)} ${show("hand")}, ${show("hono")}`);
   }
+  const show = (w) => {
+    const x = r.collections[w];
+    return `${LABELS[w]} ${x.median.toFixed(2)} (${x.min.toFixed(2)}..${x.max.toFixed(2)})`;
+  };
+  lines.push("", `get 3x60 over get 1x180 (time, paired by round): ${WORKERS.map(show).join(", ")}`);
   lines.push("");
   const ratio = (what, x) => lines.push(`ratio ${what}: ${x.toFixed(2)}`);
-  const at1000 = r.compiler.sizes.find((s) => s.models === 1000);
-  if (at1000) ratio("compile 1000 models vs 150 ms target", at1000.median_ms / 150);
+  const compileTargets = { 100: 10, 1000: 100, 5000: 600 }; // ms, DESIGN §5
+  for (const s of r.compiler.sizes) {
+    if (compileTargets[s.models]) ratio(`compile ${s.models} models vs ${compileTargets[s.models]} ms target`, s.median_ms / compileTargets[s.models]);
+  }
   for (const g of r.compiler.growth) ratio(`compile growth per 10x models ${g.from}->${g.to}`, g.per_10x);
   for (const op of Object.keys(OPS)) {
     for (const w of ["hand", "hono"]) ratio(`${op} vs ${LABELS[w]}`, r.ratios[op][w].median);
   }
+  // What three sibling collections of 60 cost against one of 180 (DESIGN §5: at most 2).
+  ratio("three-collections vs one", r.collections.cloesce.median);
   for (const w of ["hand", "hono"]) ratio(`bundle gzip vs ${LABELS[w]}`, r.bundles.cloesce.gzip_kb / r.bundles[w].gzip_kb);
   ratio("runtime gzip KB vs 25 KB target", r.bundles.runtime.gzip_kb / 25);
   return lines.join("\n");
@@ -174,6 +201,7 @@ console.log("  the three workers answer every operation with the same JSON");
 results.samples = await load(work, opts);
 results.requests = aggregate(results.samples);
 results.ratios = ratios(results.samples);
+results.collections = collectionRatios(results.samples);
 results.bundles = bundles();
 results.seconds = Math.round((Date.now() - started) / 1000);
 writeFileSync(join(repo, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");

@@ -1,6 +1,7 @@
 // The hand-written worker: the same endpoints as the Cloesce worker, each
 // issuing the SQL a careful person would write against D1 directly — the
-// same single statement for the include tree, one batch for the save.
+// same single statement for the post's include tree, one batch for the
+// save, and for a topic's collections a batch of one statement each.
 import { withCounting } from "./count.js";
 import { checkRate, checkSave, invalid, notFound, rating, type NewPost } from "./shared.js";
 
@@ -124,6 +125,20 @@ async function savePost(env: Env, p: NewPost) {
   return post(results[results.length - 1]!.results);
 }
 
+/** A topic's children: one statement per collection, in one batch with the topic's (no JOIN multiplies them). */
+const TOPIC = `SELECT "id", "title" FROM "Topic" WHERE "id" = ?1`;
+const children = (table: string) => `SELECT "id", "topicId", "body", "score" FROM "${table}" WHERE "topicId" = ?1 ORDER BY "id"`;
+
+async function getTopic(env: Env, id: number, collections: Record<string, string>) {
+  const names = Object.keys(collections);
+  const results = await env.db.batch<Row>([TOPIC, ...names.map((n) => children(collections[n]!))].map((q) => env.db.prepare(q).bind(id)));
+  const topic = results[0]!.results[0];
+  if (!topic) return null;
+  const out: Record<string, unknown> = { id: topic.id, title: topic.title };
+  names.forEach((n, i) => (out[n] = results[i + 1]!.results));
+  return out;
+}
+
 async function handle(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname;
@@ -135,6 +150,11 @@ async function handle(request: Request, env: Env): Promise<Response> {
     const last = url.searchParams.get("lastSeen_id");
     const { results } = await env.db.prepare(LIST_USERS).bind(last === null ? null : Number(last), Number(url.searchParams.get("limit"))).all<Row>();
     return Response.json(results.map((r) => user(r, "")));
+  }
+  if (request.method === "GET" && (path === "/Topic/$get_Siblings" || path === "/Topic/$get_Single")) {
+    const collections: Record<string, string> = path.endsWith("Siblings") ? { replies: "Reply", votes: "Vote", flags: "Flag" } : { events: "Event" };
+    const found = await getTopic(env, Number(url.searchParams.get("id")), collections);
+    return found ? Response.json(found) : notFound();
   }
   if (request.method === "POST" && path === "/Post/$save") {
     const p = checkSave(await request.json());

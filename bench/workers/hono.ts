@@ -51,7 +51,57 @@ export const commentsRelations = relations(comments, ({ one }) => ({
   author: one(users, { fields: [comments.authorId], references: [users.id] }),
 }));
 
-const schema = { users, posts, comments, postsRelations, commentsRelations };
+export const topics = sqliteTable("Topic", {
+  id: integer("id").primaryKey(),
+  title: text("title").notNull(),
+});
+
+/** The children of a topic: Reply, Vote, Flag and Event have the same columns. */
+const child = (name: string) =>
+  sqliteTable(name, {
+    id: integer("id").primaryKey(),
+    topicId: integer("topicId")
+      .notNull()
+      .references(() => topics.id),
+    body: text("body").notNull(),
+    score: integer("score").notNull(),
+  });
+
+export const replies = child("Reply");
+export const votes = child("Vote");
+export const flags = child("Flag");
+export const events = child("Event");
+
+export const topicsRelations = relations(topics, ({ many }) => ({
+  replies: many(replies),
+  votes: many(votes),
+  flags: many(flags),
+  events: many(events),
+}));
+
+const toTopic = (table: typeof replies) => relations(table, ({ one }) => ({ topic: one(topics, { fields: [table.topicId], references: [topics.id] }) }));
+export const repliesRelations = toTopic(replies);
+export const votesRelations = toTopic(votes);
+export const flagsRelations = toTopic(flags);
+export const eventsRelations = toTopic(events);
+
+const schema = {
+  users,
+  posts,
+  comments,
+  postsRelations,
+  commentsRelations,
+  topics,
+  replies,
+  votes,
+  flags,
+  events,
+  topicsRelations,
+  repliesRelations,
+  votesRelations,
+  flagsRelations,
+  eventsRelations,
+};
 
 interface Env {
   db: D1Database;
@@ -74,6 +124,19 @@ app.use(async (c, next) => {
 
 app.get("/Post/$get", async (c) => {
   const found = await findPost(c.var.db, Number(c.req.query("id")));
+  return found ? c.json(found) : notFound();
+});
+
+app.get("/Topic/$get_Siblings", async (c) => {
+  const found = await c.var.db.query.topics.findFirst({
+    where: eq(topics.id, Number(c.req.query("id"))),
+    with: { replies: { orderBy: asc(replies.id) }, votes: { orderBy: asc(votes.id) }, flags: { orderBy: asc(flags.id) } },
+  });
+  return found ? c.json(found) : notFound();
+});
+
+app.get("/Topic/$get_Single", async (c) => {
+  const found = await c.var.db.query.topics.findFirst({ where: eq(topics.id, Number(c.req.query("id"))), with: { events: { orderBy: asc(events.id) } } });
   return found ? c.json(found) : notFound();
 });
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -22,16 +23,35 @@ import (
 // runCheck reports every problem in the project's schema without writing
 // anything.
 func runCheck(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
+	batchGC()
 	_, _, err := e.analyze(args)
 	return err
 }
 
 // runCompile analyses the schema and writes the generated files to the
-// output directory: the interface description (cidl.json), the backend
-// surface (backend.ts, which imports cidl.json) and the client (client.ts).
+// output directory: the interface description (cidl.json, and cidl.ts,
+// the same as a typed module), the backend surface (backend.ts, which
+// imports cidl.ts) and the client (client.ts).
 func runCompile(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
+	batchGC()
 	_, _, err := e.compile(args)
 	return err
+}
+
+// batchGC turns the garbage collector off below a soft memory limit of
+// 1 GiB, for a command that runs once and exits (compile, check). Such a
+// command keeps most of what it allocates (the syntax tree, the
+// description, the outputs), so collecting as it goes mostly costs time:
+// a quarter of a 1,000-model compile on two cores, which allocates about
+// 65 MB (bench/compiler). Past the limit, about 15,000 synthetic models,
+// the collector runs again. GOGC and GOMEMLIMIT in the environment keep
+// their say; cloesce dev, which runs for hours, keeps the default.
+func batchGC() {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(1 << 30)
+	debug.SetGCPercent(-1)
 }
 
 // compile analyses the project named by args and, when its schema has no
@@ -40,14 +60,14 @@ func runCompile(_ context.Context, e *env, _ *flag.FlagSet, args []string) error
 // --format json prints one list.
 func (e *env) compile(args []string) (*project, *idl.Schema, error) {
 	var diags diag.List
-	proj, schema, err := e.load(args, &diags)
+	proj, schema, finish, err := e.loadDeferringSQL(args, &diags)
 	if err != nil {
 		return nil, nil, err
 	}
 	if diags.HasErrors() {
 		return nil, nil, e.render(&diags)
 	}
-	if err := e.generate(proj, schema, &diags); err != nil {
+	if err := e.generateFinishing(proj, schema, finish, &diags); err != nil {
 		e.render(&diags) // the warnings found so far; err says what failed
 		return nil, nil, err
 	}
@@ -61,23 +81,35 @@ func (e *env) compile(args []string) (*project, *idl.Schema, error) {
 // on disk. A file whose bytes are unchanged is not touched, so that
 // wrangler dev and Vite, which watch them, do not reload for nothing.
 func (e *env) generate(proj *project, schema *idl.Schema, diags *diag.List) error {
-	gen, err := generatedFiles(schema, proj.cfg.WorkersURL)
-	if err != nil {
-		return err
-	}
+	return e.generateFinishing(proj, schema, func() {}, diags)
+}
+
+// generateFinishing is generate for a schema that finish completes
+// (sema.AnalyzeDeferringSQL): finish runs on the goroutine that then
+// encodes the description, while the other generators, which read
+// neither the SQL nor the hashes, run beside it. The schema is complete
+// when it returns.
+func (e *env) generateFinishing(proj *project, schema *idl.Schema, finish func(), diags *diag.List) error {
 	dir := proj.cfg.OutDir()
-	var outs []output
-	for _, f := range gen {
-		outs = append(outs, output{path: filepath.Join(dir, f.name), data: f.data})
-	}
+	// The generated files are made and staged in the background while the
+	// wrangler config is worked out here.
+	wait := stageGenerated(schema, finish, proj.cfg.WorkersURL, dir)
 	wrangler, err := e.wranglerOutput(proj, schema, diags)
-	if err != nil {
+	gen, genErr := wait()
+	if err := errors.Join(genErr, err); err != nil || diags.HasErrors() {
+		discard(gen)
 		return err
 	}
-	if diags.HasErrors() {
-		return nil
+	all := gen
+	for _, w := range wrangler {
+		s, err := stage(w)
+		if err != nil {
+			discard(all)
+			return err
+		}
+		all = append(all, s)
 	}
-	written, err := writeOutputs(append(outs, wrangler...))
+	written, err := commit(all)
 	if err != nil {
 		return err
 	}
@@ -85,9 +117,9 @@ func (e *env) generate(proj *project, schema *idl.Schema, diags *diag.List) erro
 		return nil
 	}
 	var names []string
-	for _, f := range gen {
-		if slices.Contains(written, filepath.Join(dir, f.name)) {
-			names = append(names, f.name)
+	for i, name := range generatedNames {
+		if slices.Contains(written, gen[i].path) {
+			names = append(names, name)
 		}
 	}
 	models := count(len(schema.Models), "model", "models")
@@ -104,39 +136,46 @@ func (e *env) generate(proj *project, schema *idl.Schema, diags *diag.List) erro
 	return nil
 }
 
-// A genFile is a file of the output directory and its content.
-type genFile struct {
-	name string
-	data []byte
-}
+// generatedNames are the files of the output directory, in the order
+// compile names them.
+var generatedNames = []string{"cidl.json", "cidl.ts", "backend.ts", "client.ts"}
 
-// generatedFiles returns the files of the output directory, in the order
-// compile names them. Each generator is one line here; they only read the
-// schema, so they run in parallel (a 1,000-model compile takes about 170
-// instead of 245 ms on two cores, bench/).
-func generatedFiles(schema *idl.Schema, workersURL string) ([]genFile, error) {
-	return runGenerators([]func() (genFile, error){
-		func() (genFile, error) { b, err := idl.Encode(schema); return genFile{"cidl.json", b}, err },
-		func() (genFile, error) { b, err := backend.Description(schema); return genFile{"cidl.ts", b}, err },
-		func() (genFile, error) { return genFile{"backend.ts", backend.Generate(schema, workersURL)}, nil },
-		func() (genFile, error) { return genFile{"client.ts", client.Generate(schema, workersURL)}, nil },
-	})
-}
-
-// runGenerators runs the generators in parallel and returns their files
-// in order, or the first error.
-func runGenerators(gens []func() (genFile, error)) ([]genFile, error) {
-	files := make([]genFile, len(gens))
-	errs := make([]error, len(gens))
+// stageGenerated starts making the files of the output directory dir and
+// staging each (stage) as soon as it is made; wait returns them staged, in
+// the order of generatedNames, or the first error, with nothing left
+// staged. The generators only read the schema, so they run in parallel,
+// and a file's comparison with the disk and its write overlap with the
+// others' generation. The description is encoded once for cidl.json and
+// cidl.ts, after finish completes the schema (see generateFinishing).
+func stageGenerated(schema *idl.Schema, finish func(), workersURL, dir string) (wait func() ([]staged, error)) {
+	files := make([]staged, len(generatedNames))
+	errs := make([]error, len(generatedNames))
+	put := func(name string, parts ...[]byte) {
+		i := slices.Index(generatedNames, name)
+		files[i], errs[i] = stage(newOutput(filepath.Join(dir, name), parts...))
+	}
 	var wg sync.WaitGroup
-	for i, g := range gens {
-		wg.Go(func() { files[i], errs[i] = g() })
+	wg.Go(func() {
+		finish()
+		cidl, err := idl.Encode(schema)
+		if err != nil {
+			errs[0] = err
+			return
+		}
+		// The two largest files: written side by side.
+		wg.Go(func() { put("cidl.ts", backend.DescriptionParts(schema, cidl)...) })
+		put("cidl.json", cidl)
+	})
+	wg.Go(func() { put("backend.ts", backend.Generate(schema, workersURL)) })
+	wg.Go(func() { put("client.ts", client.Generate(schema, workersURL)) })
+	return func() ([]staged, error) {
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			discard(files)
+			return nil, err
+		}
+		return files, nil
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return files, nil
 }
 
 // andList joins names for a sentence: "a", "a and b", "a, b and c".
@@ -166,24 +205,35 @@ func (e *env) analyze(args []string) (*project, *idl.Schema, error) {
 // load loads the project named by args and analyses its schema, reporting
 // problems into diags. The schema is nil when the sources do not parse.
 func (e *env) load(args []string, diags *diag.List) (*project, *idl.Schema, error) {
-	root, err := rootArg(args)
+	proj, schema, finish, err := e.loadDeferringSQL(args, diags)
 	if err != nil {
 		return nil, nil, err
 	}
+	finish()
+	return proj, schema, nil
+}
+
+// loadDeferringSQL is load with the schema's SQL and hashes left to
+// finish (see sema.AnalyzeDeferringSQL).
+func (e *env) loadDeferringSQL(args []string, diags *diag.List) (*project, *idl.Schema, func(), error) {
+	root, err := rootArg(args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	if err := checkProjectDir(root); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	proj, err := e.loadProject(root, diags)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	var schema *idl.Schema
-	if !diags.HasErrors() {
+	if diags.HasErrors() {
 		// Syntax errors leave holes in the tree; checking meaning on top
 		// of them would report the same mistakes again in other words.
-		schema = sema.Analyze(proj.files, diags)
+		return proj, nil, func() {}, nil
 	}
-	return proj, schema, nil
+	schema, finish := sema.AnalyzeDeferringSQL(proj.files, diags)
+	return proj, schema, finish, nil
 }
 
 // rootArg returns the project directory named by the optional argument.

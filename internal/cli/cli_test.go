@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,8 +34,25 @@ func TestScripts(t *testing.T) {
 			"age":   cmdAge,
 			"mtime": cmdMtime,
 		},
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("RUNTIME", runtimeDir)
+			return nil
+		},
+		// [runtime]: the runtime package is built and node can run it
+		// (explain's saves).
+		Condition: func(cond string) (bool, error) {
+			if cond != "runtime" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			_, err := os.Stat(filepath.Join(runtimeDir, "dist", "index.js"))
+			_, errNode := exec.LookPath("node")
+			return err == nil && errNode == nil, nil
+		},
 	})
 }
+
+// runtimeDir is this repository's runtime package.
+var runtimeDir, _ = filepath.Abs(filepath.Join("..", "..", "runtime"))
 
 // past is the modification time "age" gives files: any write after it
 // shows in "mtime".

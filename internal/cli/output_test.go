@@ -26,7 +26,7 @@ func TestWriteOutputs(t *testing.T) {
 	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	outs := []output{{same, []byte("old\n")}, {changed, []byte("new\n")}, {filepath.Join(blocker, "x.txt"), []byte("x")}}
+	outs := []output{newOutput(same, []byte("ol"), []byte("d\n")), newOutput(changed, []byte("new\n")), newOutput(filepath.Join(blocker, "x.txt"), []byte("x"))}
 	if written, err := writeOutputs(outs); err == nil || len(written) > 0 {
 		t.Fatalf("writeOutputs = %q, %v; want an error and nothing written", written, err)
 	}

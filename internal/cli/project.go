@@ -2,10 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cloesce-go/cloesce/internal/config"
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -42,13 +45,34 @@ func (e *env) loadProject(root string, diags *diag.List) (*project, error) {
 			d.Helpf("create %s with \"src_paths\" naming the schema directories", filepath.ToSlash(cfg.Path))
 		}
 	}
-	p := &project{cfg: cfg}
-	for _, path := range paths {
-		f, err := parseFile(path, diags)
+	p := &project{cfg: cfg, files: make([]*ast.File, len(paths))}
+	if len(paths) == 1 {
+		f, err := parseFile(paths[0], diags)
 		if err != nil {
 			return nil, err
 		}
-		p.files = append(p.files, f)
+		p.files[0] = f
+		return p, nil
+	}
+	// Files parse independently: on every core at once, each into its own
+	// list of diagnostics (rendering sorts them by file and position).
+	lists := make([]diag.List, len(paths))
+	errs := make([]error, len(paths))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, path := range paths {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			p.files[i], errs[i] = parseFile(path, &lists[i])
+		})
+	}
+	wg.Wait()
+	for i := range paths {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		diags.Append(lists[i].Sorted()...)
 	}
 	return p, nil
 }
@@ -82,9 +106,25 @@ func isEmptyDir(dir string) bool {
 
 // parseFile reads and parses one schema file.
 func parseFile(path string, diags *diag.List) (*ast.File, error) {
-	text, err := os.ReadFile(path)
+	text, err := readString(path)
 	if err != nil {
 		return nil, err
 	}
-	return parser.Parse(source.NewFile(filepath.ToSlash(path), string(text)), diags), nil
+	return parser.Parse(source.NewFile(filepath.ToSlash(path), text), diags), nil
+}
+
+// readString returns the content of the file at path, read straight into
+// a string (os.ReadFile and a conversion would copy it).
+func readString(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	if info, err := f.Stat(); err == nil && info.Size() < 1<<30 {
+		b.Grow(int(info.Size()) + 1) // +1: the read that finds the end
+	}
+	_, err = io.Copy(&b, f)
+	return b.String(), err
 }

@@ -87,7 +87,7 @@ func (e *env) wranglerOutput(proj *project, schema *idl.Schema, diags *diag.List
 	if out == nil || existing != nil && bytes.Equal(out, existing) {
 		return nil, nil
 	}
-	return []output{{path: path, data: out}}, nil
+	return []output{newOutput(path, out)}, nil
 }
 
 // findEntry returns the Worker's entry point in the project at root,

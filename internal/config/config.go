@@ -73,9 +73,39 @@ func FileName(env string) string {
 // failures.
 func Load(root, env string, diags *diag.List) (*Config, error) {
 	path := filepath.Join(root, FileName(env))
-	c := &Config{
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && env != "":
+		return nil, fmt.Errorf("no config for environment %q: %s does not exist", env, path)
+	case errors.Is(err, fs.ErrNotExist):
+		return defaultConfig(root, env), nil
+	case err != nil:
+		return nil, err
+	}
+	return LoadText(root, env, data, diags), nil
+}
+
+// LoadText is Load for a config file whose text is data rather than what
+// is on disk, such as the unsaved text an editor holds.
+func LoadText(root, env string, data []byte, diags *diag.List) *Config {
+	c := defaultConfig(root, env)
+	c.Found = true
+	d := &decoder{file: source.NewFile(c.Path, string(data)), name: FileName(env), diags: diags}
+	v, err := hujson.Parse(data)
+	if err != nil {
+		d.syntaxError(err)
+		return c
+	}
+	d.decode(c, &v)
+	return c
+}
+
+// defaultConfig is the configuration of a project in root without a config
+// file.
+func defaultConfig(root, env string) *Config {
+	return &Config{
 		Root:                 root,
-		Path:                 path,
+		Path:                 filepath.Join(root, FileName(env)),
 		Env:                  env,
 		SrcPaths:             []string{"."},
 		OutPath:              ".cloesce",
@@ -83,25 +113,6 @@ func Load(root, env string, diags *diag.List) (*Config, error) {
 		MigrationsPath:       "./migrations",
 		WranglerConfigFormat: "toml",
 	}
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist) && env != "":
-		return nil, fmt.Errorf("no config for environment %q: %s does not exist", env, path)
-	case errors.Is(err, fs.ErrNotExist):
-		return c, nil
-	case err != nil:
-		return nil, err
-	}
-	c.Found = true
-
-	d := &decoder{file: source.NewFile(path, string(data)), name: FileName(env), diags: diags}
-	v, err := hujson.Parse(data)
-	if err != nil {
-		d.syntaxError(err)
-		return c, nil
-	}
-	d.decode(c, &v)
-	return c, nil
 }
 
 // OutDir returns the output directory: OutPath resolved against Root.

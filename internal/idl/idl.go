@@ -257,11 +257,11 @@ type Source struct {
 	List     *SourceMethod `json:"list" ts:",null"` // null when the model has no table and the user wrote none
 	Save     *SourceMethod `json:"save"`
 
-	// Queries for models with a table: the include tree's SELECT, and it
-	// filtered by primary key (?1...) and seek-paginated (lastSeen..., limit).
-	SelectQuery string `json:"select_query"`
-	GetQuery    string `json:"get_query"`
-	ListQuery   string `json:"list_query"`
+	// Query reads the include tree for a model with a table: a row per
+	// root object, every navigation a column of JSON. The generated get
+	// and list complete it with the clauses that pick their roots
+	// (docs/cidl.md; sqlgen.GetQuery and sqlgen.ListQuery).
+	Query string `json:"query"`
 }
 
 // A SourceMethod is a data source's get, list or save. Stub methods are

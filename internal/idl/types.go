@@ -100,15 +100,18 @@ func (t *Type) String() string {
 	return t.Kind.String()
 }
 
-func (t *Type) MarshalJSON() ([]byte, error) {
+func (t *Type) MarshalJSON() ([]byte, error) { return t.appendJSON(nil, false), nil }
+
+func (t *Type) appendJSON(dst []byte, html bool) []byte {
 	switch t.Kind {
 	case Object, Partial:
-		return fmt.Appendf(nil, "{%q:%q}", t.Kind.String(), t.Name), nil
+		dst = append(append(append(dst, `{"`...), kindNames[t.Kind]...), `":`...)
+		return append(appendString(dst, t.Name, html), '}')
 	case Array, Option, KVObject:
-		elem, err := t.Elem.MarshalJSON()
-		return fmt.Appendf(nil, "{%q:%s}", t.Kind.String(), elem), err
+		dst = append(append(append(dst, `{"`...), kindNames[t.Kind]...), `":`...)
+		return append(t.Elem.appendJSON(dst, html), '}')
 	}
-	return strconv.AppendQuote(nil, t.Kind.String()), nil
+	return append(append(append(dst, '"'), kindNames[t.Kind]...), '"')
 }
 
 // TypeScript spells the JSON form of MarshalJSON as the alternatives of a
@@ -183,18 +186,16 @@ var validatorArgs = []struct{ kind, ts string }{
 // IsRegex reports whether the argument is a pattern rather than a number.
 func (v Validator) IsRegex() bool { return v.Kind == "regex" }
 
-func (v Validator) MarshalJSON() ([]byte, error) {
-	arg := []byte(v.Arg)
+func (v Validator) MarshalJSON() ([]byte, error) { return v.appendJSON(nil, false), nil }
+
+func (v Validator) appendJSON(dst []byte, html bool) []byte {
+	dst = append(appendString(append(dst, '{'), v.Kind, html), ':')
 	if v.IsRegex() {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false) // like Encode: "<" stays "<"
-		if err := enc.Encode(v.Arg); err != nil {
-			return nil, err
-		}
-		arg = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+		dst = appendString(dst, v.Arg, html)
+	} else {
+		dst = append(dst, v.Arg...)
 	}
-	return fmt.Appendf(nil, "{%q:%s}", v.Kind, arg), nil
+	return append(dst, '}')
 }
 
 // TypeScript spells the JSON form of MarshalJSON as the alternatives of a
@@ -239,24 +240,18 @@ type Include struct {
 	Children Tree
 }
 
-func (t Tree) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+func (t Tree) MarshalJSON() ([]byte, error) { return t.appendJSON(nil, false), nil }
+
+func (t Tree) appendJSON(dst []byte, html bool) []byte {
+	dst = append(dst, '{')
 	for i, in := range t {
 		if i > 0 {
-			b.WriteByte(',')
+			dst = append(dst, ',')
 		}
-		name, _ := json.Marshal(in.Name)
-		sub, err := in.Children.MarshalJSON()
-		if err != nil {
-			return nil, err
-		}
-		b.Write(name)
-		b.WriteByte(':')
-		b.Write(sub)
+		dst = append(appendString(dst, in.Name, html), ':')
+		dst = in.Children.appendJSON(dst, html)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(dst, '}')
 }
 
 // TypeScript spells the JSON form of MarshalJSON in TypeScript: an object

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -102,12 +103,14 @@ func (p *Plan) DurableModule(timestamp int64, name string) []byte {
 // templateEscaper makes text safe inside a JavaScript template literal.
 var templateEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "${", "\\${")
 
-var migrationName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)
+// migrationName is compiled on first use: its {1,100} makes it the
+// costliest regexp to compile, which every command would pay at start.
+var migrationName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`) })
 
 // CheckName reports whether name can name a migration: letters, digits,
 // '_' and '-', so that it is safe in a file name and a TypeScript string.
 func CheckName(name string) error {
-	if !migrationName.MatchString(name) {
+	if !migrationName().MatchString(name) {
 		return fmt.Errorf("migration name %q must be 1 to 100 letters, digits, '_' or '-'", name)
 	}
 	return nil

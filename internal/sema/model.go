@@ -53,8 +53,12 @@ func (m *member) isValue() bool { return m.kind <= foreignMember }
 // collect records a model's declared fields, reporting duplicates and
 // misplaced tags.
 func (c *checker) collect(d *ast.ModelDecl) *modelInfo {
-	mi := &modelInfo{decl: d, fields: map[string]*member{}, ir: map[string]*idl.Field{}}
+	// Sized up front: a model has a dozen fields, and a map grown past
+	// eight entries is built twice.
+	n := memberCount(d)
+	mi := &modelInfo{decl: d, fields: make(map[string]*member, n), ir: make(map[string]*idl.Field, n)}
 	mi.names = newScope(c.diags, "model '"+d.Name.Name+"'")
+	mi.names.names = make(map[string]entry, n)
 	add := func(id *ast.Ident, what string, m *member) {
 		if mi.names.add(id, what) {
 			mi.fields[id.Name] = m
@@ -122,6 +126,35 @@ func (c *checker) collect(d *ast.ModelDecl) *modelInfo {
 		mi.onlyD1 = c.out.Env.D1[0]
 	}
 	return mi
+}
+
+// memberCount counts the names a model declares (see collect).
+func memberCount(d *ast.ModelDecl) int {
+	n := 0
+	if d.Backing != nil && d.Backing.Args != nil {
+		n += len(d.Backing.Args.Names)
+	}
+	for _, it := range d.Items {
+		switch it := it.(type) {
+		case *ast.FieldBlock:
+			n += len(it.Fields)
+		case *ast.PrimaryBlock:
+			for _, x := range it.Items {
+				if fb, ok := x.(*ast.ForeignBlock); ok {
+					n += len(fb.Fields)
+				} else {
+					n++
+				}
+			}
+		case *ast.ForeignBlock:
+			n += len(it.Fields)
+		case *ast.NavBlock:
+			n += len(it.Fields)
+		case *ast.StoreField:
+			n += len(it.Fields)
+		}
+	}
+	return n
 }
 
 // oneField declares the single field a nav, kv or r2 block names; such a

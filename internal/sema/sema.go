@@ -26,21 +26,37 @@ import (
 // diags. The description it returns is complete only when no error was
 // reported.
 func Analyze(files []*ast.File, diags *diag.List) *idl.Schema {
-	c := &checker{
-		diags:   diags,
-		globals: newScope(diags, ""),
-		models:  map[string]*ast.ModelDecl{},
-		poos:    map[string]*ast.PooDecl{},
-		infos:   map[string]*modelInfo{},
-		stores:  map[string]*store{},
-		srcsOf:  map[string][]*ast.SourceDecl{},
-		out: &idl.Schema{Compiler: version.Version, Env: idl.Env{D1: []string{}, KV: []*idl.Store{}, R2: []*idl.Store{},
-			Durable: []*idl.Durable{}, Vars: []*idl.Field{}}, Models: []*idl.Model{}, Poos: []*idl.Poo{}, Injects: []string{}},
-	}
+	s, finish := AnalyzeDeferringSQL(files, diags)
+	finish()
+	return s
+}
+
+// AnalyzeDeferringSQL is Analyze with its last stage, which reports
+// nothing, left to finish: the data sources' SQL (sqlgen.Fill) and the
+// hashes (SetHashes). Until finish returns they are being written, and
+// everything else in the description is final, so that code reading
+// neither, such as the generators of backend.ts and client.ts, can run
+// meanwhile: cloesce compile runs them on another core.
+func AnalyzeDeferringSQL(files []*ast.File, diags *diag.List) (s *idl.Schema, finish func()) {
 	var decls []ast.Decl
 	for _, f := range files {
 		decls = append(decls, f.Decls...)
 	}
+	// Maps by name, sized for every declaration (a model comes with its
+	// api and its sources, so this is ample) rather than grown.
+	n := len(decls)
+	c := &checker{
+		diags:   diags,
+		globals: newScope(diags, ""),
+		models:  make(map[string]*ast.ModelDecl, n),
+		poos:    map[string]*ast.PooDecl{},
+		infos:   make(map[string]*modelInfo, n),
+		stores:  map[string]*store{},
+		srcsOf:  make(map[string][]*ast.SourceDecl, n),
+		out: &idl.Schema{Compiler: version.Version, Env: idl.Env{D1: []string{}, KV: []*idl.Store{}, R2: []*idl.Store{},
+			Durable: []*idl.Durable{}, Vars: []*idl.Field{}}, Models: make([]*idl.Model, 0, n), Poos: []*idl.Poo{}, Injects: []string{}},
+	}
+	c.globals.names = make(map[string]entry, n)
 	for _, d := range decls {
 		c.declare(d)
 	}
@@ -62,15 +78,17 @@ func Analyze(files []*ast.File, diags *diag.List) *idl.Schema {
 			c.out.Models = append(c.out.Models, mi.built)
 		}
 	}
-	sqlgen.Fill(c.out)
-	c.out.SetHashes()
-	return c.out
+	return c.out, func() {
+		sqlgen.Fill(c.out)
+		c.out.SetHashes()
+	}
 }
 
 type checker struct {
-	diags   *diag.List
-	globals *scope // models, poos, bindings, vars and injects share one namespace
-	out     *idl.Schema
+	diags     *diag.List
+	discarded diag.List // where quietly sends diagnostics
+	globals   *scope    // models, poos, bindings, vars and injects share one namespace
+	out       *idl.Schema
 
 	models     map[string]*ast.ModelDecl
 	poos       map[string]*ast.PooDecl
@@ -253,7 +271,7 @@ func (c *checker) suggest(d *diag.Diagnostic, name string, candidates []string) 
 // declarations whose errors are reported where they are analysed.
 func (c *checker) quietly(f func()) {
 	saved := c.diags
-	c.diags = &diag.List{}
-	defer func() { c.diags = saved }()
+	c.diags = &c.discarded
+	defer func() { c.diags, c.discarded = saved, diag.List{} }()
 	f()
 }

@@ -38,7 +38,8 @@ func TestValidSchemas(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.File(t, "testdata/cidl/"+name+".json", data)
+			// Indented, for reviewable diffs; cidl.json is compact.
+			golden.File(t, "testdata/cidl/"+name+".json", idl.Indent(data))
 			back, err := idl.Decode(data)
 			if err != nil {
 				t.Fatal(err)

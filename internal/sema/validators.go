@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/idl"
@@ -131,6 +132,32 @@ func canonicalNumber(lit *ast.Literal) string {
 // RE2 (the compiler and tests) and JavaScript's RegExp with the "u" flag
 // (the runtime and the client). It returns "" when both accept it.
 func regexProblem(p string) string {
+	// Schemas repeat patterns (a slug's on every model): each is checked
+	// once, while the cache lasts.
+	regexProblems.Lock()
+	r, ok := regexProblems.m[p]
+	regexProblems.Unlock()
+	if ok {
+		return r
+	}
+	r = checkRegex(p)
+	regexProblems.Lock()
+	if len(regexProblems.m) >= 1024 || regexProblems.m == nil {
+		// Bounded: a language server sees every pattern as it is typed.
+		regexProblems.m = map[string]string{}
+	}
+	regexProblems.m[p] = r
+	regexProblems.Unlock()
+	return r
+}
+
+// regexProblems caches regexProblem by pattern.
+var regexProblems struct {
+	sync.Mutex
+	m map[string]string
+}
+
+func checkRegex(p string) string {
 	if _, err := regexp.Compile(p); err != nil {
 		msg := err.Error()
 		if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, "error parsing regexp") {

@@ -238,12 +238,12 @@ export interface Source {
   list: SourceMethod | null;
   save: SourceMethod;
   /**
-   * Queries for models with a table: the include tree's SELECT, and it
-   * filtered by primary key (?1...) and seek-paginated (lastSeen..., limit).
+   * `query` reads the include tree for a model with a table: a row per
+   * root object, every navigation a column of JSON. The generated get
+   * and list complete it with the clauses that pick their roots
+   * (docs/cidl.md; sqlgen.GetQuery and sqlgen.ListQuery).
    */
-  select_query: string;
-  get_query: string;
-  list_query: string;
+  query: string;
 }
 
 /**

@@ -10,6 +10,7 @@ import { binding, type Storage } from "./hydrate.js";
 import type { Row } from "./map.js";
 import { applyDurableMigrations, type DurableMigration } from "./migrations.js";
 import { Orm, modelMeta, type ModelMeta, type Query } from "./orm.js";
+import { queriesOf, select } from "./select.js";
 import type { DeepPartial, HttpResult } from "./shared.js";
 
 type Obj = Record<string, unknown>;
@@ -101,10 +102,21 @@ function sourceOf(meta: ModelMeta, source: Source): Obj {
   const durable = meta.model.backing?.kind === "durable";
   const out: Obj = { tree: source.tree };
   if (sql) {
-    out.selectQuery = source.select_query;
+    // The flat SELECT users build on, made on first use: the schema
+    // carries only the read query that get and list run.
+    let selectQuery: string | undefined;
+    Object.defineProperty(out, "selectQuery", {
+      get: () => (selectQuery ??= select(meta.schema, meta.model, null, source.tree)),
+      enumerable: true,
+      configurable: true,
+    });
     // D1 queries need the database: env first. Durable ones run on the object.
-    out.getQuery = (...args: unknown[]) => (durable ? query(meta, source.get_query, undefined, args) : query(meta, source.get_query, args[0], args.slice(1)));
-    out.listQuery = (...args: unknown[]) => (durable ? query(meta, source.list_query, undefined, args) : query(meta, source.list_query, args[0], args.slice(1)));
+    const run = (kind: "get" | "list") => (...args: unknown[]) => {
+      const text = queriesOf(meta.model, source)[kind];
+      return durable ? query(meta, text, undefined, args) : query(meta, text, args[0], args.slice(1));
+    };
+    out.getQuery = run("get");
+    out.listQuery = run("list");
   }
   if (!source.get.stub) out.get = makeGet(meta, source, sql);
   if (source.list && !source.list.stub && sql) out.list = makeList(meta, source);
@@ -119,7 +131,7 @@ function makeGet(meta: ModelMeta, source: Source, sql: boolean) {
     const storage = storageOf(meta, env);
     const seed = sql ? shardSeed(meta.model, m.params, args) : Object.fromEntries(m.params.map((p, i) => [p.name, args[i]]));
     const keys = args.slice(args.length - meta.model.primary_key.length);
-    const q = sql ? query(meta, source.get_query, storage.env, keys) : undefined;
+    const q = sql ? query(meta, queriesOf(meta.model, source).get, storage.env, keys) : undefined;
     return Orm.get(meta, storage, { query: q, include: source.tree, seed });
   };
 }
@@ -131,7 +143,7 @@ function makeList(meta: ModelMeta, source: Source) {
     const storage = storageOf(meta, env);
     const seed = shardSeed(meta.model, m.params, args);
     const shardCount = seed ? Object.keys(seed).length : 0;
-    const q = query(meta, source.list_query, storage.env, args.slice(shardCount));
+    const q = query(meta, queriesOf(meta.model, source).list, storage.env, args.slice(shardCount));
     return Orm.list(meta, storage, { query: q, include: source.tree, seed });
   };
 }

@@ -9,8 +9,8 @@ import { binding, hydrate, type Storage } from "./hydrate.js";
 import { fillKey } from "./keys.js";
 import { KValue } from "./shared.js";
 import { mapRows, type Row } from "./map.js";
-import { planSave, type Statement } from "./save.js";
-import { defaultTree, quote, select, selectParts } from "./select.js";
+import { planSave, type SavePlan, type Statement } from "./save.js";
+import { allQueryOf, defaultTree, readQuery, select, selectParts } from "./select.js";
 import { modelInfo } from "./schema.js";
 
 export type { Storage } from "./hydrate.js";
@@ -57,7 +57,8 @@ export class Orm {
 
   /**
    * Rebuilds object graphs from the rows of a SELECT made for tree (Orm.select's
-   * aliases). The tree is typed by meta's model, unless T is given alone.
+   * aliases), or of a read query (getQuery, listQuery). The tree is typed by
+   * meta's model, unless T is given alone.
    */
   static map<T = Record<string, unknown>, Inc = unknown>(meta: ModelMeta<Inc>, result: D1Result | readonly Row[], tree?: NoInfer<Inc> | null): T[] {
     const rows = Array.isArray(result) ? (result as Row[]) : ((result as D1Result).results as Row[]);
@@ -114,7 +115,7 @@ export class Orm {
   static async save<T>(meta: ModelMeta, storage: Storage, value: unknown, include?: Tree | null, seed?: Record<string, unknown>): Promise<T> {
     const tree = include ?? defaultTree(meta.schema, meta.model);
     const input = { ...(value as Record<string, unknown>), ...seed };
-    const plan = planSave(meta.schema, meta.model, input, selectParts(meta.schema, meta.model, null, tree));
+    const plan = savePlan(meta, input, tree);
     const results = plan.statements.length > 0 ? await batch(storage, meta.model, plan.statements) : [];
     let saved: Record<string, unknown>;
     if (plan.select >= 0) {
@@ -126,13 +127,42 @@ export class Orm {
     }
     await Promise.all(
       plan.writes.map((w) => {
-        const fields = w.generated ? { ...w.fields, [w.generated.column]: results[w.generated.statement]![0]?.id } : w.fields;
+        const g = w.generated;
+        const fields = g ? { ...w.fields, [g.column]: g.statement < 0 ? saved[g.column] : results[g.statement]![0]?.[g.alias] } : w.fields;
         return writeStore(storage, w.field, fillKey(w.field.key, fields), w.value);
       }),
     );
     await hydrate(meta.schema, meta.model, saved, tree, storage, false);
     return saved as T;
   }
+
+  /**
+   * The statements Orm.save would send for value, in the one batch it
+   * sends them in, and how many KV values it would write after it. Nothing
+   * is run; cloesce explain prints these.
+   */
+  static planSave<Inc>(meta: ModelMeta<Inc>, value: unknown, include?: NoInfer<Inc> | null): SaveStatements {
+    const plan = savePlan(meta as ModelMeta, { ...(value as Record<string, unknown>) }, (include ?? defaultTree(meta.schema, meta.model)) as Tree);
+    const keys = plan.writes.find((w) => w.generated && w.generated.statement >= 0)?.generated!.statement ?? -1;
+    return { statements: plan.statements, select: plan.select, keys, kvWrites: plan.writes.length };
+  }
+}
+
+/** What Orm.planSave returns. */
+export interface SaveStatements {
+  /** The statements of the save's one batch, in order. */
+  statements: Statement[];
+  /** The index of the statement reading the saved object back, or -1. */
+  select: number;
+  /** The index of the statement selecting generated keys for KV keys, or -1. */
+  keys: number;
+  /** How many KV values the save writes once the batch has committed. */
+  kvWrites: number;
+}
+
+/** The save plan of input, read back along tree. */
+function savePlan(meta: ModelMeta, input: Record<string, unknown>, tree: Tree): SavePlan {
+  return planSave(meta.schema, meta.model, input, selectParts(meta.schema, meta.model, null, tree));
 }
 
 async function writeStore(storage: Storage, field: { binding: string; durable?: boolean; type: unknown; name: string }, key: string, value: unknown) {
@@ -149,20 +179,11 @@ async function writeStore(storage: Storage, field: { binding: string; durable?: 
 }
 
 /**
- * The query of every object of a model along tree, in primary-key order;
- * with limit, only the first ones (children stay whole: the limit applies
- * to the root table's keys).
+ * The read query of every object of a model along tree, in primary-key
+ * order; with limit, only the first ones (their children whole).
  */
 function allQuery(meta: ModelMeta, storage: Storage, tree: Tree, limit?: number): Query {
-  const table = quote(meta.model.name);
-  const keys = meta.model.primary_key.map((f) => quote(f.name)).join(", ");
-  const { sql: base, joinedKeys } = selectParts(meta.schema, meta.model, null, tree);
-  const where =
-    limit === undefined
-      ? ""
-      : `\nWHERE (${meta.model.primary_key.map((f) => `${table}.${quote(f.name)}`).join(", ")}) IN (\n    SELECT ${keys} FROM ${table}\n    ORDER BY ${keys}\n    LIMIT ${limit}\n)`;
-  const order = [...meta.model.primary_key.map((f) => `${table}.${quote(f.name)}`), ...joinedKeys].join(", ");
-  const sql = `${base}${where}\nORDER BY ${order}`;
+  const sql = allQueryOf(meta.model, readQuery(meta.schema, meta.model, tree), limit);
   if (meta.model.backing?.kind === "durable") return { query: sql, values: [] };
   return binding<D1Database>(storage, meta.model.backing!.binding).prepare(sql);
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloesce-go/cloesce/bench/synth"
 	"github.com/cloesce-go/cloesce/internal/gen/gentest"
+	"github.com/cloesce-go/cloesce/internal/idl"
 )
 
 // TestGenerate compares backend.ts for each schema with its golden.
@@ -33,10 +34,12 @@ func TestTypeCheck(t *testing.T) {
 	gentest.Run(t, root, gentest.Tool(t, "tsc"), "-p", "runtime/tsconfig.build.json", "--emitDeclarationOnly", "--outDir", runtime)
 	var files []string
 	for _, sc := range gentest.Schemas {
-		cidl, err := Description(gentest.Analyze(t, sc.Path))
+		schema := gentest.Analyze(t, sc.Path)
+		encoded, err := idl.Encode(schema)
 		if err != nil {
 			t.Fatal(err)
 		}
+		cidl := Description(schema, encoded)
 		backend, err := os.ReadFile(filepath.Join("testdata", sc.Name, "backend.ts"))
 		if err != nil {
 			t.Fatal(err)

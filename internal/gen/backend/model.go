@@ -19,8 +19,9 @@ func (g *gen) model(m *idl.Model) {
 	p.Line("")
 	p.Block("export namespace "+m.Name+" {", func() {
 		if len(m.Sources) > 0 {
-			g.self(m)
-			g.include(m)
+			shape := ts.ModelShape(m)
+			g.self(shape)
+			g.include(shape)
 		}
 		g.api(m)
 		if len(m.Sources) == 0 {
@@ -79,28 +80,33 @@ func stub(src *idl.Source) bool {
 	return src.Get.Stub || src.Save.Stub || src.List != nil && src.List.Stub
 }
 
-// self writes the interface of a hydrated object (ts.ModelShape). An R2
-// field holds the object with its body, so a method can stream it.
-func (g *gen) self(m *idl.Model) {
+// self writes the interface of a hydrated object, of a model's shape
+// (ts.ModelShape). An R2 field holds the object with its body, so a
+// method can stream it.
+func (g *gen) self(shape []ts.Property) {
 	g.p.Gap()
 	g.p.Block("export interface Self {", func() {
-		for _, prop := range ts.ModelShape(m) {
+		for _, prop := range shape {
 			t := g.sp.Type(prop.Type)
 			if prop.Kind == ts.R2 {
 				t = g.global("R2ObjectBody") + " | null"
 			}
-			g.p.Line("%s%s: %s;", ts.Prop(prop.Name), map[bool]string{true: "?"}[prop.Optional], t)
+			optional := ""
+			if prop.Optional {
+				optional = "?"
+			}
+			g.p.Line("%s%s: %s;", ts.Prop(prop.Name), optional, t)
 		}
 	}, "}")
 }
 
-// include writes the model's include tree type: per navigation the tree
-// of its model, KV and R2 fields as leaves.
-func (g *gen) include(m *idl.Model) {
+// include writes the include tree type of a model's shape: per
+// navigation the tree of its model, KV and R2 fields as leaves.
+func (g *gen) include(shape []ts.Property) {
 	g.p.Gap()
 	g.p.Line("/** An include tree: the navigations, KV and R2 fields to load, each with the tree below it. */")
 	g.p.Block("export interface Include {", func() {
-		for _, prop := range ts.ModelShape(m) {
+		for _, prop := range shape {
 			switch prop.Kind {
 			case ts.Navigation:
 				if target := prop.Type.Root().Name; len(g.models[target].Sources) > 0 {

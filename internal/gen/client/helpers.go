@@ -2,7 +2,6 @@ package client
 
 import (
 	_ "embed"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -22,33 +21,82 @@ var helperSource string
 // used; order is theirs in the files.
 var prelude, helpers, order = splitHelpers()
 
-// declName matches the start of a declaration, doc comment included, and
-// captures its `export` and its name.
-var declName = regexp.MustCompile(`^(?:/\*\*(?s:.*?)\*/\n)?(export )?(?:async )?(?:function|const|class|interface|type) ([\w$]+)`)
-
-// dollarNames matches the names of helpers in code.
-var dollarNames = regexp.MustCompile(`\$[A-Za-z_]\w*`)
-
 func splitHelpers() (string, map[string]string, []string) {
 	var pre []string
 	helpers := map[string]string{}
 	var order []string
 	for _, code := range declarations(tsruntime.Shared + "\n\n" + helperSource) {
-		m := declName.FindStringSubmatchIndex(code)
+		export, name, ok := declHead(code)
 		switch {
-		case m == nil: // a file's opening comment, or its imports
-		case code[m[4]] != '$':
+		case !ok: // a file's opening comment, or its imports
+		case name[0] != '$':
 			pre = append(pre, code)
 		default: // internal to client.ts: exported only for the helpers' tests
-			name := code[m[4]:m[5]]
-			if m[2] >= 0 {
-				code = code[:m[2]] + code[m[3]:]
+			if export >= 0 {
+				code = code[:export] + code[export+len("export "):]
 			}
 			helpers[name] = code
 			order = append(order, name)
 		}
 	}
 	return strings.Join(pre, "\n\n"), helpers, order
+}
+
+// declHead reads the start of a declaration, after its doc comment: where
+// its `export ` is (-1 without), and the name it declares. It matches
+// what the regular expression
+//
+//	^(?:/\*\*(?s:.*?)\*/\n)?(export )?(?:async )?(?:function|const|class|interface|type) ([\w$]+)
+//
+// does (TestDeclHead), without compiling it when the program starts.
+func declHead(code string) (export int, name string, ok bool) {
+	if !strings.HasPrefix(code, "/**") {
+		return declAt(code, 0)
+	}
+	// As the lazy .*? does: the first end of the comment after which a
+	// declaration follows.
+	for i := 3; ; {
+		end := strings.Index(code[i:], "*/\n")
+		if end < 0 {
+			return -1, "", false
+		}
+		i += end + 3
+		if export, name, ok := declAt(code, i); ok {
+			return export, name, true
+		}
+	}
+}
+
+// declAt is declHead after the doc comment, at i.
+func declAt(code string, i int) (export int, name string, ok bool) {
+	export = -1
+	if strings.HasPrefix(code[i:], "export ") {
+		export, i = i, i+len("export ")
+	}
+	i += len(prefixOf(code[i:], "async "))
+	kw := prefixOf(code[i:], "function ", "const ", "class ", "interface ", "type ")
+	if kw == "" {
+		return -1, "", false
+	}
+	i += len(kw)
+	end := i
+	for end < len(code) && (isWord(code[end]) || code[end] == '$') {
+		end++
+	}
+	if end == i {
+		return -1, "", false
+	}
+	return export, code[i:end], true
+}
+
+// prefixOf returns the first of words that s starts with, or "".
+func prefixOf(s string, words ...string) string {
+	for _, w := range words {
+		if strings.HasPrefix(s, w) {
+			return w
+		}
+	}
+	return ""
 }
 
 // declarations splits TypeScript into its top-level parts, each
@@ -68,19 +116,43 @@ func declarations(code string) []string {
 	return append(out, strings.TrimSpace(strings.Join(cur, "\n")))
 }
 
+// preludeUses holds the helpers the prelude names, with those they name
+// in turn.
+var preludeUses = uses(map[string]bool{}, prelude)
+
 // helpersUsed returns the helpers code names, with those they name in
 // turn, in file order.
-func helpersUsed(code string) []string {
-	used := map[string]bool{}
-	var visit func(code string)
-	visit = func(code string) {
-		for _, n := range dollarNames.FindAllString(code, -1) {
-			if h, ok := helpers[n]; ok && !used[n] {
-				used[n] = true
-				visit(h)
-			}
-		}
-	}
-	visit(code)
+func helpersUsed[T string | []byte](code T) []string {
+	return inOrder(uses(map[string]bool{}, code))
+}
+
+// inOrder returns the helpers of a set in file order.
+func inOrder(used map[string]bool) []string {
 	return slices.DeleteFunc(slices.Clone(order), func(n string) bool { return !used[n] })
+}
+
+// uses adds to used the helpers code names, and those they name in turn,
+// and returns used. A name is a `$` followed by a letter or '_' and any
+// letters, digits and '_' (code is scanned once: clients are large).
+func uses[T string | []byte](used map[string]bool, code T) map[string]bool {
+	for i := 0; i < len(code); i++ {
+		if code[i] != '$' || i+1 == len(code) || !isWord(code[i+1]) || '0' <= code[i+1] && code[i+1] <= '9' {
+			continue
+		}
+		end := i + 2
+		for end < len(code) && isWord(code[end]) {
+			end++
+		}
+		if h, ok := helpers[string(code[i:end])]; ok && !used[string(code[i:end])] {
+			used[string(code[i:end])] = true
+			uses(used, h)
+		}
+		i = end - 1
+	}
+	return used
+}
+
+// isWord reports whether c is a letter, a digit or '_' (regexp's \w).
+func isWord(c byte) bool {
+	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }

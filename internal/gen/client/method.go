@@ -1,6 +1,7 @@
 package client
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/gen/ts"
@@ -23,9 +24,13 @@ type call struct {
 // get that the object does not hold. An instance method's URL carries the
 // source's get parameters as path segments, in order, between the model
 // and the method.
-func (g *generator) call(m *idl.Model, api *idl.Method) call {
+func (g *generator) call(m *idl.Model, api *idl.Method) *call {
+	if c := g.calls[api]; c != nil {
+		return c
+	}
+	c := &call{}
+	g.calls[api] = c
 	names := ts.NewScope(g.avoid)
-	var c call
 	for _, param := range api.Params {
 		name := names.Fresh(param.Name)
 		c.args = append(c.args, name)
@@ -44,6 +49,8 @@ func (g *generator) call(m *idl.Model, api *idl.Method) call {
 			route += "/{" + kp.Name + "}"
 		}
 	}
+	// Callers append to these: clipped, each append copies.
+	c.params, c.args = slices.Clip(c.params), slices.Clip(c.args)
 	c.doc = "/** " + api.Verb + " " + route + "/" + api.Name + " */"
 	c.promise = g.sp.Global("Promise") + "<HttpResult<" + g.resultType(api.Result) + ">>"
 	return c

@@ -1,11 +1,13 @@
 package client
 
 import (
+	"regexp"
 	"slices"
 	"testing"
 
 	"github.com/cloesce-go/cloesce/internal/gen/ts"
 	"github.com/cloesce-go/cloesce/internal/idl"
+	tsruntime "github.com/cloesce-go/cloesce/runtime"
 )
 
 var (
@@ -116,6 +118,24 @@ func TestEncoding(t *testing.T) {
 	}
 	if got := testGenerator("String", "JSON").keyText(option(intT), "x"); got != "globalThis.String(x)" {
 		t.Errorf("with a model String, keyText = %q", got)
+	}
+}
+
+// declName is what declHead reads.
+var declName = regexp.MustCompile(`^(?:/\*\*(?s:.*?)\*/\n)?(export )?(?:async )?(?:function|const|class|interface|type) ([\w$]+)`)
+
+// TestDeclHead checks declHead against declName on every part of the
+// helper sources, and on edge cases.
+func TestDeclHead(t *testing.T) {
+	parts := append(declarations(tsruntime.Shared+"\n\n"+helperSource),
+		"", "/**", "/** doc */\nexport const", "/** a */ b */\ntype X = 1", "/** x */\nasync function $f() {}",
+		"export async class A {}", "interface $I$2 {}", "const = 1", "export  const x", "/** */\n/** */\nconst y")
+	for _, code := range parts {
+		export, name, ok := declHead(code)
+		m := declName.FindStringSubmatchIndex(code)
+		if ok != (m != nil) || ok && (name != code[m[4]:m[5]] || export != m[2]) {
+			t.Errorf("declHead(%.60q) = %d, %q, %v; the regexp gives %v", code, export, name, ok, m)
+		}
 	}
 }
 

@@ -10,8 +10,14 @@ import (
 // Quote spells s as a string literal. JSON's string syntax is a subset of
 // JavaScript's, and encoding/json escapes U+2028 and U+2029.
 func Quote(s string) string {
-	b, _ := json.Marshal(s) // a string always encodes
-	return string(b)
+	for i := 0; i < len(s); i++ {
+		// What encoding/json escapes, or may: the rest is copied.
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always encodes
+			return string(b)
+		}
+	}
+	return `"` + s + `"`
 }
 
 // Prop spells name as a property key: as is when it is an identifier,
@@ -49,7 +55,7 @@ var Reserved = []string{
 // reserved, nor one the function's body refers to, nor already taken.
 type Scope struct {
 	avoid map[string]bool // shared by every function of a file
-	taken map[string]bool
+	taken []string        // a function has few parameters: a list beats a map
 }
 
 // Avoid returns the set of names no parameter may take: the reserved
@@ -67,15 +73,15 @@ func Avoid(names ...[]string) map[string]bool {
 
 // NewScope returns a scope with no name taken yet.
 func NewScope(avoid map[string]bool) Scope {
-	return Scope{avoid: avoid, taken: map[string]bool{}}
+	return Scope{avoid: avoid}
 }
 
 // Fresh returns a free name derived from name and takes it.
-func (s Scope) Fresh(name string) string {
-	for s.avoid[name] || s.taken[name] {
+func (s *Scope) Fresh(name string) string {
+	for s.avoid[name] || slices.Contains(s.taken, name) {
 		name += "_"
 	}
-	s.taken[name] = true
+	s.taken = append(s.taken, name)
 	return name
 }
 

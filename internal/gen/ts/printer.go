@@ -14,6 +14,7 @@ package ts
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -26,26 +27,101 @@ const MaxWidth = 100
 type Printer struct {
 	buf   bytes.Buffer
 	depth int
+	start int // where the output starts for Gap (see Restart)
 }
 
 // Gap writes a blank line, unless at the start of the output or of a
 // block: what separates declarations.
 func (p *Printer) Gap() {
-	if b := p.buf.Bytes(); len(b) > 1 && !bytes.HasSuffix(b, []byte("{\n")) && !bytes.HasSuffix(b, []byte("\n\n")) {
+	if b := p.buf.Bytes()[p.start:]; len(b) > 1 && !bytes.HasSuffix(b, []byte("{\n")) && !bytes.HasSuffix(b, []byte("\n\n")) {
 		p.buf.WriteByte('\n')
 	}
 }
 
+// Restart makes what follows a new start of the output for Gap, which
+// writes no blank line before it: code appended to a printer is spaced
+// as it would be printed alone.
+func (p *Printer) Restart() { p.start = p.buf.Len() }
+
 // Bytes returns what was printed.
 func (p *Printer) Bytes() []byte { return p.buf.Bytes() }
+
+// Grow makes room for n more bytes.
+func (p *Printer) Grow(n int) { p.buf.Grow(n) }
+
+// spaces indent lines: p.depth levels of two spaces are its first
+// 2*p.depth bytes, for depths up to len(spaces)/2.
+const spaces = "                                                                "
 
 // Line writes one line at the current indentation; an empty line has none.
 func (p *Printer) Line(format string, args ...any) {
 	if format != "" {
-		p.buf.WriteString(strings.Repeat("  ", p.depth))
-		fmt.Fprintf(&p.buf, format, args...)
+		p.indent()
+		if !p.printf(format, args) {
+			fmt.Fprintf(&p.buf, format, args...)
+		}
 	}
 	p.buf.WriteByte('\n')
+}
+
+// indent writes the current indentation.
+func (p *Printer) indent() {
+	if n := 2 * p.depth; n <= len(spaces) {
+		p.buf.WriteString(spaces[:n])
+	} else {
+		p.buf.WriteString(strings.Repeat("  ", p.depth))
+	}
+}
+
+// printf writes what fmt.Fprintf would for the formats generators use
+// most, verbs %s of strings and %d of ints, without fmt's cost (a large
+// client.ts prints 100,000 lines). Given anything else it writes nothing
+// and returns false.
+func (p *Printer) printf(format string, args []any) bool {
+	mark := p.buf.Len()
+	for {
+		i := strings.IndexByte(format, '%')
+		if i < 0 {
+			p.buf.WriteString(format)
+			if len(args) == 0 {
+				return true
+			}
+			break // fmt reports extra arguments
+		}
+		p.buf.WriteString(format[:i])
+		if i+1 == len(format) {
+			break
+		}
+		verb := format[i+1]
+		format = format[i+2:]
+		if verb == '%' {
+			p.buf.WriteByte('%')
+			continue
+		}
+		if len(args) == 0 {
+			break
+		}
+		switch a := args[0].(type) {
+		case string:
+			if verb != 's' {
+				p.buf.Truncate(mark)
+				return false
+			}
+			p.buf.WriteString(a)
+		case int:
+			if verb != 'd' {
+				p.buf.Truncate(mark)
+				return false
+			}
+			p.buf.WriteString(strconv.Itoa(a))
+		default:
+			p.buf.Truncate(mark)
+			return false
+		}
+		args = args[1:]
+	}
+	p.buf.Truncate(mark)
+	return false
 }
 
 // Block writes open, body one level deeper, then close; a block whose
@@ -81,9 +157,24 @@ func (p *Printer) Text(code string) {
 // the spaces that pad braces on one line ("{ a, b }"). Calls and
 // parameter lists use ", " and ","; object types "; " and ";".
 func (p *Printer) List(head string, items []string, sep, end, tail string) {
-	one := head + strings.Join(items, sep) + tail
-	if 2*p.depth+len(one) <= MaxWidth || len(items) == 0 {
-		p.Line("%s", one)
+	width := 2*p.depth + len(head) + len(tail)
+	for i, it := range items {
+		if i > 0 {
+			width += len(sep)
+		}
+		width += len(it)
+	}
+	if width <= MaxWidth || len(items) == 0 {
+		p.indent()
+		p.buf.WriteString(head)
+		for i, it := range items {
+			if i > 0 {
+				p.buf.WriteString(sep)
+			}
+			p.buf.WriteString(it)
+		}
+		p.buf.WriteString(tail)
+		p.buf.WriteByte('\n')
 		return
 	}
 	p.Line("%s", strings.TrimRight(head, " "))

@@ -1,6 +1,8 @@
 package ts
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -126,5 +128,48 @@ import type { T, U } from "./t.js";
 `
 	if got := string(p.Bytes()); got != want {
 		t.Errorf("imports:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestLineMatchesFmt checks that Line writes what fmt.Sprintf would,
+// whether its own formatting or fmt's does the work.
+func TestLineMatchesFmt(t *testing.T) {
+	tests := []struct {
+		format string
+		args   []any
+	}{
+		{"plain", nil},
+		{"100%% sure", nil},
+		{"%s: %s;", []any{"a", "b"}},
+		{"n = %d, %s", []any{42, "x"}},
+		{"%s", []any{"only"}},
+		{"%[2]s %[1]s", []any{"a", "b"}},
+		{"%q", []any{"q"}},
+		{"%s", []any{3}},
+		{"%d", []any{"s"}},
+		{"%s %s", []any{"missing"}},
+		{"%s", []any{"extra", "arg"}},
+		{"trailing %", nil},
+		{"%v", []any{true}},
+	}
+	for _, tt := range tests {
+		var p Printer
+		p.depth = 1
+		p.Line(tt.format, tt.args...)
+		if want := "  " + fmt.Sprintf(tt.format, tt.args...) + "\n"; string(p.Bytes()) != want {
+			t.Errorf("Line(%q, %v) = %q, want %q", tt.format, tt.args, p.Bytes(), want)
+		}
+	}
+}
+
+// TestQuoteMatchesJSON checks Quote against encoding/json on every byte.
+func TestQuoteMatchesJSON(t *testing.T) {
+	for c := range 256 {
+		for _, s := range []string{string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "b"} {
+			want, _ := json.Marshal(s)
+			if got := Quote(s); got != string(want) {
+				t.Errorf("Quote(%q) = %s, want %s", s, got, want)
+			}
+		}
 	}
 }

@@ -125,7 +125,7 @@ const (
 // route fields, then navigations, KV fields and R2 fields. A KV field is
 // null when its key does not exist, an R2 field when its object does not.
 func ModelShape(m *idl.Model) []Property {
-	var out []Property
+	out := make([]Property, 0, len(m.PrimaryKey)+len(m.Columns)+len(m.Routes)+len(m.Navigations)+len(m.KV)+len(m.R2))
 	for _, list := range [][]*idl.Field{m.PrimaryKey, m.Columns, m.Routes} {
 		for _, f := range list {
 			out = append(out, Property{Name: f.Name, Kind: Data, Type: f.Type})

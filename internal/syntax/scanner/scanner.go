@@ -22,7 +22,9 @@ import (
 // the way the documentation shows schema snippets: a run of ">" markers at
 // the start of each line is whitespace.
 func Scan(f *source.File, diags *diag.List) ([]token.Token, []token.Comment) {
-	s := &scanner{file: f, src: f.Text, diags: diags, lineStart: true}
+	// Schemas run at 5 to 6 bytes a token: room for all of them up front
+	// saves regrowing the slice (a 1,000-model schema has 120,000).
+	s := &scanner{file: f, src: f.Text, diags: diags, lineStart: true, toks: make([]token.Token, 0, len(f.Text)/5+16)}
 	s.quoted = isQuoted(f.Text)
 	for {
 		tok := s.next()
@@ -149,7 +151,8 @@ func (s *scanner) skipLine() {
 	}
 }
 
-var punct = map[byte]token.Kind{
+// punct holds the kinds of one-character tokens; EOF for other bytes.
+var punct = [256]token.Kind{
 	'{': token.LBrace, '}': token.RBrace,
 	'(': token.LParen, ')': token.RParen,
 	'[': token.LBrack, ']': token.RBrack,
@@ -193,7 +196,7 @@ func (s *scanner) scanToken() token.Kind {
 	case c == '/':
 		return s.regex()
 	}
-	if k, ok := punct[c]; ok {
+	if k := punct[c]; k != token.EOF {
 		s.off++
 		return k
 	}

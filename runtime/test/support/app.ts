@@ -77,7 +77,7 @@ function typecheck(dir: string) {
 }
 
 /** The statements of a migration file written by cloesce migrate (comments dropped). */
-function statements(sql: string): string[] {
+export function statements(sql: string): string[] {
   return sql
     .split("\n")
     .filter((l) => !l.startsWith("--"))
