@@ -213,6 +213,21 @@ func (e *env) load(args []string, diags *diag.List) (*project, *idl.Schema, erro
 	return proj, schema, nil
 }
 
+// loadValid is load for commands that go on only with a valid schema:
+// errors end them (rendered), and warnings are printed at once, before
+// the command's own output or questions.
+func (e *env) loadValid(dir string, diags *diag.List) (*project, *idl.Schema, error) {
+	proj, schema, err := e.load([]string{dir}, diags)
+	if err != nil {
+		return nil, nil, err
+	}
+	if diags.HasErrors() {
+		return nil, nil, e.render(diags)
+	}
+	e.flush(diags)
+	return proj, schema, nil
+}
+
 // loadDeferringSQL is load with the schema's SQL and hashes left to
 // finish (see sema.AnalyzeDeferringSQL).
 func (e *env) loadDeferringSQL(args []string, diags *diag.List) (*project, *idl.Schema, func(), error) {

@@ -47,14 +47,10 @@ func runExplain(ctx context.Context, e *env, _ *flag.FlagSet, args []string) err
 		return err
 	}
 	var diags diag.List
-	proj, schema, err := e.load([]string{dir}, &diags)
+	proj, schema, err := e.loadValid(dir, &diags)
 	if err != nil {
 		return err
 	}
-	if diags.HasErrors() {
-		return e.render(&diags)
-	}
-	e.flush(&diags)
 	model := schemaModel(schema, modelName)
 	if model == nil {
 		var names []string

@@ -81,14 +81,10 @@ func runMigrate(_ context.Context, e *env, fs *flag.FlagSet, args []string) erro
 	// the human and short formats the schema's warnings come first, before
 	// any question.
 	var diags diag.List
-	proj, schema, err := e.load([]string{dir}, &diags)
+	proj, schema, err := e.loadValid(dir, &diags)
 	if err != nil {
 		return err
 	}
-	if diags.HasErrors() {
-		return e.render(&diags)
-	}
-	e.flush(&diags)
 	bindings, err := chooseBindings(schema, binding)
 	if err != nil {
 		return err

@@ -445,7 +445,7 @@ func (s *server) rename(params json.RawMessage) (any, *protocol.Error) {
 
 // checkRename says why sym cannot be called name, or "".
 func (x *index) checkRename(sym *symbol, name string) string {
-	if !isIdent(name) {
+	if !token.IsIdentifier(name) {
 		return "'" + name + "' is not a name: use letters, digits and _, starting with a letter or _"
 	}
 	if token.Reserved(name) {
@@ -480,17 +480,6 @@ func (x *index) checkRename(sym *symbol, name string) string {
 		return "'" + name + "' is already declared here as a " + what(other)
 	}
 	return ""
-}
-
-func isIdent(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		letter := c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-		if !letter && (i == 0 || c < '0' || c > '9') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // what describes a symbol's kind in a sentence.

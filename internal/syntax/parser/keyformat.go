@@ -55,7 +55,7 @@ func (p *parser) keyFormat(t token.Token) *ast.KeyFormat {
 				Labelled("expected a parameter name inside")
 			return nil
 		}
-		if !isIdent(name) {
+		if !token.IsIdentifier(name) {
 			p.diags.Errorf(diag.KeyBadPlaceholder, span, "placeholder %q is not a parameter name", name).
 				Labelled("expected a name such as {id}").
 				Notef("placeholders name a parameter of the template; write literal braces outside one")
@@ -82,15 +82,4 @@ func trimBlank(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-func isIdent(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		letter := c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-		if !letter && (i == 0 || c < '0' || c > '9') {
-			return false
-		}
-	}
-	return s != ""
 }

@@ -98,3 +98,16 @@ type Token struct {
 type Comment struct {
 	Start, End int
 }
+
+// IsIdentifier reports whether s is an identifier of the schema language:
+// an ASCII letter or '_', then letters, digits or '_'.
+func IsIdentifier(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return s != ""
+}
