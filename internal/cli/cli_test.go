@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,16 +36,6 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("RUNTIME", runtimeDir)
 			return nil
-		},
-		// [runtime]: the runtime package is built and node can run it
-		// (explain's saves).
-		Condition: func(cond string) (bool, error) {
-			if cond != "runtime" {
-				return false, fmt.Errorf("unknown condition %q", cond)
-			}
-			_, err := os.Stat(filepath.Join(runtimeDir, "dist", "index.js"))
-			_, errNode := exec.LookPath("node")
-			return err == nil && errNode == nil, nil
 		},
 	})
 }
