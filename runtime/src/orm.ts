@@ -10,7 +10,7 @@ import { fillKey } from "./keys.js";
 import { KValue } from "./shared.js";
 import { mapRows, type Row } from "./map.js";
 import { planSave, type SavePlan, type Statement } from "./save.js";
-import { allQueryOf, defaultTree, readQuery, select, selectParts } from "./select.js";
+import { allQueryOf, defaultTree, keyQueryOf, readQuery, select } from "./select.js";
 import { modelInfo } from "./schema.js";
 
 export type { Storage } from "./hydrate.js";
@@ -162,7 +162,8 @@ export interface SaveStatements {
 
 /** The save plan of input, read back along tree. */
 function savePlan(meta: ModelMeta, input: Record<string, unknown>, tree: Tree): SavePlan {
-  return planSave(meta.schema, meta.model, input, selectParts(meta.schema, meta.model, null, tree));
+  const read = readQuery(meta.schema, meta.model, tree);
+  return planSave(meta.schema, meta.model, input, (key) => keyQueryOf(meta.model, read, key));
 }
 
 async function writeStore(storage: Storage, field: { binding: string; durable?: boolean; type: unknown; name: string }, key: string, value: unknown) {

@@ -107,8 +107,12 @@ interface Written {
   upserted: { key: Expr; after: number }[];
 }
 
-/** Plans saving value, a partial object of model, and selecting it back along tree's SELECT. */
-export function planSave(schema: Schema, model: Model, value: Obj, rootSelect: { sql: string; joinedKeys: string[] }): SavePlan {
+/**
+ * Plans saving value, a partial object of model, and reading it back with
+ * readBack: the read query of the root whose key columns are the given SQL
+ * expressions.
+ */
+export function planSave(schema: Schema, model: Model, value: Obj, readBack: (key: string[]) => string): SavePlan {
   const p = new Planner(schema);
   const { cols, row } = p.node(model, value, model.name, new Map(), null);
   p.emitRows();
@@ -116,10 +120,7 @@ export function planSave(schema: Schema, model: Model, value: Obj, rootSelect: {
   let select = -1;
   if (model.primary_key.length > 0) {
     const b = new Builder(p);
-    const pk = model.primary_key.map((f) => `${quote(model.name)}.${quote(f.name)}`);
-    const exprs = model.primary_key.map((f) => b.expr(cols.get(f.name)!));
-    const order = rootSelect.joinedKeys.length > 0 ? `\nORDER BY ${rootSelect.joinedKeys.join(", ")}` : "";
-    select = p.push(`${rootSelect.sql}\nWHERE ${tuple(pk)} = ${tuple(exprs)}${order}`, b);
+    select = p.push(readBack(model.primary_key.map((f) => b.expr(cols.get(f.name)!))), b);
   }
   for (const w of p.writes) if (w.generated?.statement === KEYS) w.generated.statement = keys;
   return { statements: p.statements, select, writes: p.writes };

@@ -10,7 +10,7 @@ import { hydrate } from "../src/hydrate.js";
 import { mapRows } from "../src/map.js";
 import { modelMeta } from "../src/orm.js";
 import { MAX_PARAMS, planSave } from "../src/save.js";
-import { select, selectParts } from "../src/select.js";
+import { keyQueryOf, readQuery, select, selectParts } from "../src/select.js";
 
 const golden = (name: string): Schema =>
   JSON.parse(readFileSync(resolve(__dirname, `../../internal/sema/testdata/cidl/${name}.json`), "utf8")) as Schema;
@@ -80,7 +80,8 @@ describe("map", () => {
 describe("planSave", () => {
   const schema = golden("weather");
   const report = schema.models.find((m) => m.name === "WeatherReport")!;
-  const root = selectParts(schema, report, null, { weatherEntries: {} });
+  const read = readQuery(schema, report, { weatherEntries: {} });
+  const root = (key: string[]) => keyQueryOf(report, read, key);
 
   it("inserts a new graph parents first, the children in one INSERT naming the generated key where it is", () => {
     const entry = { dateTime: "2026-01-01T00:00:00.000Z", location: "x", temperature: 1, condition: "c" };
@@ -116,7 +117,7 @@ describe("planSave", () => {
     const comprehensive = golden("comprehensive");
     const home = comprehensive.models.find((m) => m.name === "Home")!;
     const today = new Date("2026-02-03T00:00:00.000Z");
-    const plan = planSave(comprehensive, home, { userId: 3, today, profile: { visits: { raw: 5 } } }, { sql: "", joinedKeys: [] });
+    const plan = planSave(comprehensive, home, { userId: 3, today, profile: { visits: { raw: 5 } } }, () => "");
     expect(plan.statements).toEqual([]);
     expect(plan.writes.map((w) => [w.field.name, w.fields.userId, w.fields.day])).toEqual([["visits", 3, today]]);
   });
@@ -127,7 +128,7 @@ describe("planSave", () => {
     wide.columns = Array.from({ length: 120 }, (_, i) => ({ name: `c${i}`, type: "string" as const }));
     const value: Record<string, unknown> = { id: 1 };
     wide.columns.forEach((c, i) => (value[c.name] = i === 119 ? "it's" : `v${i}`));
-    const plan = planSave({ ...schema, models: [wide] }, wide, value, selectParts({ ...schema, models: [wide] }, wide, null, {}));
+    const plan = planSave({ ...schema, models: [wide] }, wide, value, (key) => keyQueryOf(wide, readQuery({ ...schema, models: [wide] }, wide, {}), key));
     const insert = plan.statements[0]!;
     expect(insert.params).toHaveLength(MAX_PARAMS);
     expect(insert.sql).toContain("'v100'");
