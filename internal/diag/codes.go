@@ -82,12 +82,15 @@ const (
 	IncludeField      Code = "E0233" // an include entry that is no navigation, KV or R2 field
 	SourceParam       Code = "E0234" // a data-source parameter of a type it cannot take
 	InstanceParam     Code = "E0235" // [instance] on a parameter that is no column of the model
-	UnsupportedCrud   Code = "E0236" // [crud list] on a model without a table
+	UnsupportedCrud   Code = "E0236" // [crud list], [crud delete] or [crud count] on a model without a table
 	APIModel          Code = "E0237" // an api block for something that is not a model
 	APIReturn         Code = "E0238" // a stream result wrapped in another type
 	APIParam          Code = "E0239" // a parameter the method's verb or media cannot carry
 	DurableConflict   Code = "E0240" // two Durable Object contexts for one method
 	GeneratedName     Code = "E0241" // a name the generated TypeScript already uses
+	NotAColumn        Code = "E0242" // unique(...) or index(...) naming a field that is not a column
+	CascadeTarget     Code = "E0243" // [cascade] on a navigation whose target does not hold the foreign key
+	CascadeCycle      Code = "E0244" // [cascade] navigations leading back to a model they start from
 )
 
 // Migrations: what cloesce migrate (and dev, which plans the same

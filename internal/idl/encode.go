@@ -367,7 +367,9 @@ func appendString(dst []byte, s string, html bool) []byte {
 
 // tableShape is what a model's hash covers: everything that decides its
 // table and nothing else, so that editing a validator or an API does not
-// look like a schema change to migrations.
+// look like a schema change to migrations. Indexes are left out when
+// there are none, so that the hash of a model without any is the one
+// compilers wrote before indexes existed.
 type tableShape struct {
 	Name        string
 	Backing     *Backing
@@ -375,6 +377,7 @@ type tableShape struct {
 	Columns     []typedName
 	ForeignKeys []*ForeignKey
 	Uniques     [][]string
+	Indexes     [][]string `json:",omitempty"`
 }
 
 type typedName struct{ Name, Type string }
@@ -401,7 +404,7 @@ func (s *Schema) SetHashes() {
 			continue
 		}
 		shape = shapePlan(shape[:0], reflect.ValueOf(&tableShape{m.Name, m.Backing, typedNames(m.PrimaryKey),
-			typedNames(m.Columns), m.ForeignKeys, m.Uniques}))
+			typedNames(m.Columns), m.ForeignKeys, m.Uniques, m.Indexes}))
 		m.Hash = shortHash(shape)
 		all.Write([]byte(m.Hash))
 	}

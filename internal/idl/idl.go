@@ -81,14 +81,24 @@ type Poo struct {
 type Model struct {
 	Name string `json:"name"`
 	// Hash identifies the model's table shape (name, backing, columns,
-	// keys, uniques); migrations compare it to find changed tables.
+	// keys, uniques, indexes); migrations compare it to find changed tables.
 	Hash    string   `json:"hash"`
 	Backing *Backing `json:"backing" ts:",null"` // null for a model served by the Worker alone
 
 	PrimaryKey  []*Field      `json:"primary_key"` // in key order
 	Columns     []*Field      `json:"columns"`     // other columns, foreign keys included, as declared
 	ForeignKeys []*ForeignKey `json:"foreign_keys"`
-	Uniques     [][]string    `json:"uniques"`      // groups of non-key column names
+	Uniques     [][]string    `json:"uniques"` // groups of non-key column names
+	// Indexes are the groups of columns migrations index (not uniquely):
+	// each [index] column, each index(...) group and each foreign key's
+	// columns, except groups another index, unique group or the primary
+	// key already starts with.
+	Indexes [][]string `json:"indexes"`
+	// Filters are the columns, in model order, that generated lists
+	// filter and order on and $count filters on: the first column of the
+	// primary key, of each unique group and of each index, so that every
+	// filter reads through an index.
+	Filters     []string      `json:"filters"`
 	Routes      []*Field      `json:"route_fields"` // shard aliases first, then route blocks
 	Navigations []*Navigation `json:"navigations"`
 	KV          []*StoreField `json:"kv_fields"`
@@ -169,6 +179,10 @@ type Navigation struct {
 	Many   bool     `json:"many"`
 	Local  []string `json:"local"`
 	Remote []string `json:"remote"`
+	// Cascade ([cascade] nav): deleting an object of this model deletes
+	// the related objects too, rather than being refused while they
+	// exist. Only on navigations whose targets hold the foreign key.
+	Cascade bool `json:"cascade,omitempty"`
 }
 
 // A StoreField is a model field held in a KV namespace, an R2 bucket or a
@@ -222,12 +236,16 @@ type Method struct {
 //
 //ts:type CrudKind
 const (
-	CrudGet  = "get"
-	CrudList = "list"
-	CrudSave = "save"
+	CrudGet    = "get"
+	CrudList   = "list"
+	CrudSave   = "save"
+	CrudDelete = "delete"
+	CrudCount  = "count"
 )
 
 // A Crud says which data-source method a generated CRUD endpoint runs.
+// $delete and $count run on the model, not a data source: their Source
+// is empty.
 type Crud struct {
 	Kind   string `json:"kind" ts:"CrudKind"`
 	Source string `json:"source"`

@@ -43,6 +43,7 @@ type frame struct {
 	kind    blockKind
 	model   string // the model of a model, source, include or api block
 	binding string // the binding of a store block
+	columns bool   // a column block, whose fields take [index]
 }
 
 // tokens returns the tokens and comments of the file, scanned once per
@@ -255,7 +256,7 @@ func (c *completer) open(parent frame, header []token.Token) frame {
 		case "primary":
 			return frame{kind: primaryBody, model: parent.model}
 		case "column", "route":
-			return frame{kind: fieldsBody, model: parent.model}
+			return frame{kind: fieldsBody, model: parent.model, columns: head == "column"}
 		case "foreign", "nav", "kv", "r2":
 			return frame{kind: namesBody, model: parent.model}
 		}
@@ -383,7 +384,7 @@ func (c *completer) inParen(f frame, cur []token.Token, open int) {
 		return
 	}
 	switch {
-	case (f.kind == modelBody || f.kind == primaryBody) && head == "unique" && afterSep:
+	case (f.kind == modelBody || f.kind == primaryBody) && (head == "unique" || head == "index") && afterSep:
 		c.fields(f.model, func(m memberKind) bool { return m == columnMember || m == primaryMember || m == foreignMember })
 	case (f.kind == modelBody || f.kind == primaryBody) && (head == "nav" || head == "foreign") && open == 1 && afterSep:
 		c.models()
@@ -409,7 +410,11 @@ func (c *completer) tag(f frame, args []token.Token, inParams bool) {
 			names = []string{"crud", "internal"}
 		case f.kind == apiBody || f.kind == sourceBody:
 			names = []string{"inject"}
-		case f.kind == fieldsBody || f.kind == primaryBody || f.kind == storeBody || f.kind == modelBody:
+		case f.kind == modelBody:
+			names = []string{"cascade"}
+		case f.kind == primaryBody || f.kind == fieldsBody && f.columns:
+			names = []string{"gt", "gte", "lt", "lte", "step", "len", "minlen", "maxlen", "regex", "index"}
+		case f.kind == fieldsBody || f.kind == storeBody:
 			names = []string{"gt", "gte", "lt", "lte", "step", "len", "minlen", "maxlen", "regex"}
 		default:
 			names = slices.Sorted(func(yield func(string) bool) {
@@ -430,7 +435,7 @@ func (c *completer) tag(f frame, args []token.Token, inParams bool) {
 	switch c.word(args[0]) {
 	case "crud":
 		if afterSep {
-			for _, k := range []string{"get", "list", "save"} {
+			for _, k := range []string{"get", "list", "save", "delete", "count"} {
 				c.add(k, protocol.CompletionKeyword, "generate the $"+k+" endpoint")
 			}
 		}
@@ -469,7 +474,7 @@ func firstSentence(s string) string {
 
 var blockKeywords = map[blockKind][]string{
 	topLevel:    {"api", "d1", "durable", "inject", "kv", "model", "poo", "r2", "source", "vars"},
-	modelBody:   {"column", "foreign", "kv", "nav", "primary", "r2", "route", "unique"},
+	modelBody:   {"column", "foreign", "index", "kv", "nav", "primary", "r2", "route", "unique"},
 	primaryBody: {"foreign"},
 	storeBody:   {"shard"},
 	sourceBody:  {"get", "include", "list", "save"},

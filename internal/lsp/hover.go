@@ -567,11 +567,13 @@ var tagDocs = map[string]string{
 	"minlen":   "Validator: the string must have at least this many characters.",
 	"maxlen":   "Validator: the string must have at most this many characters.",
 	"regex":    "Validator: the string must match the regular expression (JavaScript, `u` flag).",
-	"crud":     "Generates CRUD endpoints for each public data source of the model: `$get`, `$list` and `$save` (`$get_<Source>` for a source other than Default).",
+	"crud":     "Generates CRUD endpoints: `$get`, `$list` and `$save` for each public data source of the model (`$get_<Source>` for a source other than Default), `$delete` and `$count` for the model.",
 	"inject":   "Passes bindings, variables and injectables to the method, by name; `D(a, b)` runs it inside the Durable Object instance that parameters `a` and `b` address.",
 	"internal": "The data source has no generated endpoints: it is for your own code.",
 	"instance": "The parameter is filled by the client from the object it holds: it names a column or route field of the model.",
 	"source":   "Hydrates `self` with this data source instead of Default.",
+	"index":    "Indexes the column in migrations, so that generated lists and `$count` can filter and order on it.",
+	"cascade":  "Deleting an object deletes the objects this navigation reaches, in the same batch, instead of being refused while they exist.",
 }
 
 var keywordDocs = map[string]string{
@@ -591,6 +593,7 @@ var keywordDocs = map[string]string{
 	"foreign":  "A foreign key: `foreign Model::key { localField }` stores the key of another model's row.",
 	"nav":      "A navigation field: `nav T::id(localFk) { f }` follows a foreign key of this model (one to one), `nav T::fk { f }` a foreign key of T (one to many).",
 	"unique":   "A unique group: no two rows may share these columns' values.",
+	"index":    "An index on these columns, in order: generated lists and `$count` can filter and order on the first.",
 	"optional": "The foreign key may be null.",
 	"shard":    "The fields that address one instance of the Durable Object.",
 	"include":  "The include tree: navigation, KV and R2 fields fetched with the model, nested as deep as written.",
@@ -630,6 +633,9 @@ func (h *hoverer) syntax(pf *parsedFile, off int) (string, source.Span) {
 			for _, k := range t.Kinds {
 				if contains(k.Span(), off) {
 					found, span = "Generates the `$"+k.Name+"` endpoint of each public data source.", k.Span()
+					if k.Name == "delete" || k.Name == "count" {
+						found = "Generates the model's `$" + k.Name + "` endpoint."
+					}
 				}
 			}
 		}

@@ -452,11 +452,18 @@ func (x *index) model(d *ast.ModelDecl) {
 				}
 			}
 		case *ast.UniqueDecl:
-			if it.Fields != nil {
-				for _, n := range it.Fields.Names {
-					x.use(n, x.field(model, n))
-				}
-			}
+			x.group(model, it.Fields)
+		case *ast.IndexDecl:
+			x.group(model, it.Fields)
+		}
+	}
+}
+
+// group records the columns a unique or index group of model names.
+func (x *index) group(model string, names *ast.IdentList) {
+	if names != nil {
+		for _, n := range names.Names {
+			x.use(n, x.field(model, n))
 		}
 	}
 }

@@ -110,10 +110,12 @@ type live struct {
 	fresh   bool // created by this migration, so it has no rows
 }
 
-// An index is a unique index that exists in the database.
+// An index is an index that exists in the database: the unique index of
+// a unique group, or a plain one.
 type index struct {
-	name string
-	cols []string
+	name   string
+	cols   []string
+	unique bool
 }
 
 func copyTable(t *Table) Table {
@@ -128,13 +130,20 @@ func copyTable(t *Table) Table {
 	for _, u := range t.Uniques {
 		c.Uniques = append(c.Uniques, slices.Clone(u))
 	}
+	for _, ix := range t.Indexes {
+		c.Indexes = append(c.Indexes, slices.Clone(ix))
+	}
 	return c
 }
 
+// indexesOf lists the indexes of t: unique ones, then plain ones.
 func indexesOf(t *Table) []index {
 	var out []index
 	for _, u := range t.Uniques {
-		out = append(out, index{name: indexName(t.Name, u), cols: slices.Clone(u)})
+		out = append(out, index{name: uniqueIndexName(t.Name, u), cols: slices.Clone(u), unique: true})
+	}
+	for _, ix := range t.Indexes {
+		out = append(out, index{name: plainIndexName(t.Name, ix), cols: slices.Clone(ix)})
 	}
 	return out
 }
@@ -404,7 +413,7 @@ func (p *planner) renameColumn(t *live, from, to string) {
 	// the foreign keys of other tables that reference it.
 	t.Column(from).Name = to
 	swap(t.PrimaryKey)
-	for _, u := range t.Uniques {
+	for _, u := range slices.Concat(t.Uniques, t.Indexes) {
 		swap(u)
 	}
 	for _, ix := range t.indexes {
@@ -471,13 +480,14 @@ func addable(t *live, want *Table, fk *ForeignKey) bool {
 }
 
 // alterInPlace makes the changes from t to want that ALTER TABLE can:
-// dropping and adding columns and unique indexes.
+// dropping and adding columns and indexes. Indexes go first, since SQLite
+// cannot drop an indexed column, and come last, once their columns exist.
 func (p *planner) alterInPlace(t *live, want *Table) {
 	wanted := indexesOf(want)
 	for _, ix := range t.indexes {
 		if !slices.ContainsFunc(wanted, ix.equal) {
 			p.step(&Step{
-				Summary: fmt.Sprintf("drop unique index %s of %s", quoteIdent(ix.name), quoteIdent(t.Name)),
+				Summary: fmt.Sprintf("drop %s %s of %s", ix.kind(), quoteIdent(ix.name), quoteIdent(t.Name)),
 				SQL:     []string{"DROP INDEX " + quoteIdent(ix.name)},
 			})
 		}
@@ -512,7 +522,7 @@ func (p *planner) alterInPlace(t *live, want *Table) {
 	for _, ix := range wanted {
 		if !slices.ContainsFunc(t.indexes, ix.equal) {
 			p.step(&Step{
-				Summary: fmt.Sprintf("add unique index %s on %s", quoteIdent(ix.name), columnList(t.Name, ix.cols)),
+				Summary: fmt.Sprintf("add %s %s on %s", ix.kind(), quoteIdent(ix.name), columnList(t.Name, ix.cols)),
 				Risks:   uniqueRisk(t, ix),
 				SQL:     []string{createIndex(t.Name, ix)},
 			})
@@ -521,13 +531,23 @@ func (p *planner) alterInPlace(t *live, want *Table) {
 	t.Table, t.indexes = copyTable(want), wanted
 }
 
-func (ix index) equal(o index) bool { return ix.name == o.name && slices.Equal(ix.cols, o.cols) }
+func (ix index) equal(o index) bool {
+	return ix.name == o.name && ix.unique == o.unique && slices.Equal(ix.cols, o.cols)
+}
 
-// uniqueRisk says how a new unique index of t can fail: on duplicates,
-// unless t already had one on the same columns under another name (a
-// renamed table or column).
+// kind names the index for plans: "unique index" or "index".
+func (ix index) kind() string {
+	if ix.unique {
+		return "unique index"
+	}
+	return "index"
+}
+
+// uniqueRisk says how a new index of t can fail: a unique one on
+// duplicates, unless t already had one on the same columns under another
+// name (a renamed table or column).
 func uniqueRisk(t *live, ix index) []string {
-	if slices.ContainsFunc(t.indexes, func(o index) bool { return slices.Equal(o.cols, ix.cols) }) {
+	if !ix.unique || slices.ContainsFunc(t.indexes, func(o index) bool { return o.unique && slices.Equal(o.cols, ix.cols) }) {
 		return nil
 	}
 	return []string{fmt.Sprintf("two rows of %s have the same %s", quoteIdent(t.Name), columnList(t.Name, ix.cols))}
@@ -674,7 +694,7 @@ func restoreSequence(table string) []string {
 
 // copyBack returns the statements that refill the ordered tables from
 // their backups, parents first: t with the shape want and the values
-// computed for it, then its unique indexes; the others as they were. A
+// computed for it, then its indexes; the others as they were. A
 // key to a table that comes later in the order is filled once that table
 // is, matching each row to its backup by its former primary key.
 func copyBack(order []*live, t *live, want *Table, values map[string]string) ([]string, error) {

@@ -52,6 +52,11 @@ type Table struct {
 	PrimaryKey  []string      `json:"primary_key"`
 	ForeignKeys []*ForeignKey `json:"foreign_keys"`
 	Uniques     [][]string    `json:"uniques"` // each a unique index
+	// Indexes are the plain (not unique) indexes, each on the columns
+	// listed, in order. Snapshots written before cloesce made them lack
+	// the key (none is left out of the JSON, so their hashes still hold),
+	// and the next migration creates those the schema asks for.
+	Indexes [][]string `json:"indexes,omitempty"`
 }
 
 // A Column is a table column. Type is the schema's SQL type: int, real,
@@ -146,6 +151,11 @@ func tableOf(m *idl.Model) (*Table, error) {
 	for _, u := range m.Uniques {
 		if !slices.ContainsFunc(t.Uniques, func(v []string) bool { return slices.Equal(u, v) }) {
 			t.Uniques = append(t.Uniques, u)
+		}
+	}
+	for _, ix := range m.Indexes {
+		if !slices.ContainsFunc(t.Indexes, func(v []string) bool { return slices.Equal(ix, v) }) {
+			t.Indexes = append(t.Indexes, ix)
 		}
 	}
 	return t, nil
@@ -303,9 +313,9 @@ func (t *Table) check() error {
 		}
 		groups = append(groups, fk.Columns)
 	}
-	for _, g := range append(groups, t.Uniques...) {
+	for _, g := range slices.Concat(groups, t.Uniques, t.Indexes) {
 		if len(g) == 0 {
-			return fmt.Errorf("an empty unique group")
+			return fmt.Errorf("an empty unique group or index")
 		}
 		if missing := t.missing(g); missing != "" {
 			return fmt.Errorf("no column %q", missing)

@@ -89,6 +89,16 @@ func TestDecodeSnapshotErrors(t *testing.T) {
 		{"missing column", `"columns": [
             "weatherReportId"`, `"columns": [
             "reportId"`, `table "Weather": no column "reportId"`},
+		{"index on a missing column", `"indexes": [
+        [
+          "weatherReportId"`, `"indexes": [
+        [
+          "reportId"`, `table "Weather": no column "reportId"`},
+		{"empty index", `"indexes": [
+        [
+          "weatherReportId"
+        ]`, `"indexes": [
+        []`, `table "Weather": an empty unique group or index`},
 		{"autoincrement off the key", `"type": "date"`, `"type": "date", "autoincrement": true`, `table "Weather": column "dateTime" is autoincrement but not the primary key of a single int column`},
 		{"missing table", `"table": "WeatherReport"`, `"table": "Report"`, `table "Weather": foreign key to "Report", which is not in the snapshot`},
 	} {

@@ -46,9 +46,15 @@ func backup(table string) string { return "_cloesce_bak_" + table }
 // another table, whose name would start with _cloesce_bak_.
 func sequenceBackup(table string) string { return "_cloesce_seq_" + table }
 
-// indexName names the unique index of a unique group.
-func indexName(table string, cols []string) string {
+// uniqueIndexName names the unique index of a unique group.
+func uniqueIndexName(table string, cols []string) string {
 	return table + "_" + strings.Join(cols, "_") + "_key"
+}
+
+// plainIndexName names a plain index. Its prefix keeps it apart from
+// the unique index of the same columns, which ends in "_key".
+func plainIndexName(table string, cols []string) string {
+	return "idx_" + table + "_" + strings.Join(cols, "_")
 }
 
 // createTable returns the CREATE TABLE statement of t. A single int key
@@ -56,8 +62,9 @@ func indexName(table string, cols []string) string {
 // it when an insert leaves it out; AUTOINCREMENT, as the snapshot records
 // it, makes that key larger than any the table ever held, so that the key
 // of a deleted row is never given to another. Other keys are a table
-// constraint. Unique groups are separate indexes (see createIndex), which
-// can be added and dropped without rebuilding the table.
+// constraint. Unique groups and plain indexes are separate indexes (see
+// createIndex), which can be added and dropped without rebuilding the
+// table.
 func createTable(t *Table) string {
 	rowid := t.rowid()
 	var lines []string
@@ -97,5 +104,9 @@ func references(fk *ForeignKey) string {
 }
 
 func createIndex(table string, ix index) string {
-	return fmt.Sprintf("CREATE UNIQUE INDEX %s ON %s (%s)", quoteIdent(ix.name), quoteIdent(table), quoteList(ix.cols))
+	create := "CREATE INDEX"
+	if ix.unique {
+		create = "CREATE UNIQUE INDEX"
+	}
+	return fmt.Sprintf("%s %s ON %s (%s)", create, quoteIdent(ix.name), quoteIdent(table), quoteList(ix.cols))
 }

@@ -1,6 +1,7 @@
 package sema
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -171,9 +172,16 @@ func (c *checker) self(mi *modelInfo, m *idl.Method, p *ast.Field) {
 }
 
 // cruds appends the generated CRUD endpoints: for each kind in the
-// model's [crud] tag, one per public data source.
-func cruds(m *idl.Model) {
+// model's [crud] tag, one per public data source, except $delete and
+// $count, which act on the model's table whatever its sources.
+func (c *checker) cruds(m *idl.Model) {
 	for _, kind := range m.Cruds {
+		if kind == idl.CrudDelete || kind == idl.CrudCount {
+			if m.HasSQL() {
+				m.APIs = append(m.APIs, c.tableCrud(m, kind))
+			}
+			continue
+		}
 		for _, src := range m.Sources {
 			if src.Internal {
 				continue
@@ -182,16 +190,16 @@ func cruds(m *idl.Model) {
 			if src.Name != DefaultSource {
 				name += "_" + src.Name
 			}
-			method := &idl.Method{Name: name, Static: true, Verb: "GET", Params: []*idl.Param{}, ParamsMedia: idl.JSON,
+			method := &idl.Method{Name: name, Static: true, Verb: idl.VerbGet, Params: []*idl.Param{}, ParamsMedia: idl.JSON,
 				Result: idl.Named(idl.Object, m.Name), ResultMedia: idl.JSON, Crud: &idl.Crud{Kind: kind, Source: src.Name}}
 			var from *idl.SourceMethod
 			switch kind {
-			case "get":
+			case idl.CrudGet:
 				from = src.Get
-			case "list":
+			case idl.CrudList:
 				from, method.Result = src.List, idl.Wrap(idl.Array, method.Result)
-			case "save":
-				from, method.Verb = src.Save, "POST"
+			case idl.CrudSave:
+				from, method.Verb = src.Save, idl.VerbPost
 			}
 			if from == nil {
 				continue
@@ -203,4 +211,49 @@ func cruds(m *idl.Model) {
 			m.APIs = append(m.APIs, method)
 		}
 	}
+}
+
+// tableCrud returns the $delete or $count endpoint of a model with a
+// table. Both run where the model's rows are, inside its Durable Object
+// when it has one, addressed by the shard fields; $delete takes the key
+// after them, as the generated $get does, and $count its filters in the
+// query string, as the generated $list does.
+func (c *checker) tableCrud(m *idl.Model, kind string) *idl.Method {
+	method := &idl.Method{Name: "$" + kind, Static: true, Verb: idl.VerbGet, Params: []*idl.Param{}, ParamsMedia: idl.JSON,
+		Result: idl.Prim(idl.Int), ResultMedia: idl.JSON, Crud: &idl.Crud{Kind: kind}}
+	if b := m.Backing; b != nil && b.Kind == idl.DurableBacking {
+		method.Durable = &idl.DurableTarget{Binding: b.Binding, Args: b.Shard}
+		for _, name := range b.Shard {
+			method.Params = append(method.Params, param(m.Route(name), false))
+		}
+	}
+	tree := idl.Tree{} // $count reads the table alone
+	if kind == idl.CrudDelete {
+		method.Verb, method.Result = idl.VerbDelete, idl.Prim(idl.Void)
+		for _, pk := range m.PrimaryKey {
+			method.Params = append(method.Params, param(pk, false))
+		}
+		tree = c.cascadeTree(m, map[string]bool{})
+	}
+	method.Injected = c.treeBindings(m, tree)
+	return method
+}
+
+// cascadeTree is the include tree of what a delete of m removes besides
+// its row: its KV and R2 fields, and its [cascade] navigations with
+// theirs, each model once on a path (cascade cycles are errors of their
+// own). Its bindings are those the delete touches.
+func (c *checker) cascadeTree(m *idl.Model, path map[string]bool) idl.Tree {
+	path[m.Name] = true
+	defer delete(path, m.Name)
+	tree := idl.Tree{}
+	for _, f := range slices.Concat(m.KV, m.R2) {
+		tree = append(tree, &idl.Include{Name: f.Name, Children: idl.Tree{}})
+	}
+	for _, nav := range m.Navigations {
+		if target := c.infos[nav.Model].built; nav.Cascade && target != nil && !path[nav.Model] {
+			tree = append(tree, &idl.Include{Name: nav.Name, Children: c.cascadeTree(target, path)})
+		}
+	}
+	return tree
 }

@@ -38,13 +38,14 @@ func signatures(m *idl.Model) []string {
 
 // TestCrudMethods checks the generated CRUD endpoints: one per [crud]
 // kind and public data source, named after the source, with the source
-// method's parameters and their inherited validators.
+// method's parameters and their inherited validators; $delete and $count
+// once per model, addressed like the generated get and list.
 func TestCrudMethods(t *testing.T) {
 	s := analyze(t, `
 d1 { Db }
 durable LeaderboardDo { shard { [minlen 1] tenantId: string } }
 
-[crud get, list]
+[crud get, list, delete, count]
 model Product for Db {
     primary { [gt 0] id: int }
 }
@@ -57,7 +58,7 @@ source Hidden for Product {
     include {}
 }
 
-[crud get, list, save]
+[crud get, list, save, count, delete]
 model LeaderboardEntry for LeaderboardDo(tenantId) {
     primary { id: int }
     column { score: int }
@@ -72,11 +73,15 @@ model Service {}
 			"$get(id [gt 0])",
 			"$list_CustomDs(lastSeen_id [step 10], limit [gt 0])",
 			"$list(lastSeen_id [gt 0], limit [gt 0])",
+			"$delete(id [gt 0])",
+			"$count()",
 		},
 		"LeaderboardEntry": {
 			"$get(tenantId [minlen 1], id) @LeaderboardDo(tenantId)",
 			"$list(tenantId [minlen 1], lastSeen_id, limit [gt 0]) @LeaderboardDo(tenantId)",
 			"$save(tenantId [minlen 1], model) @LeaderboardDo(tenantId)",
+			"$count(tenantId [minlen 1]) @LeaderboardDo(tenantId)",
+			"$delete(tenantId [minlen 1], id) @LeaderboardDo(tenantId)",
 		},
 		"Service": nil,
 	}
@@ -202,5 +207,60 @@ model Pair for Db {
 		if !slices.EqualFunc(got[name], groups, slices.Equal) {
 			t.Errorf("%s uniques = %q, want %q", name, got[name], groups)
 		}
+	}
+}
+
+// TestIndexes checks which groups of columns migrations index and which
+// columns lists filter on: [index] columns and index(...) groups in
+// declaration order, then foreign keys, less the groups that the primary
+// key, a unique group or another index starts with.
+func TestIndexes(t *testing.T) {
+	tests := []struct {
+		name, body       string
+		indexes, filters []string // groups as "a,b"
+	}{
+		{"foreign keys", `
+    primary { id: int }
+    foreign Owner::id { ownerId }
+    foreign Owner::id optional { editorId }`,
+			[]string{"ownerId", "editorId"}, []string{"id", "ownerId", "editorId"}},
+		{"declaration order, then foreign keys", `
+    primary { id: int }
+    foreign Owner::id { ownerId }
+    column { [index] b: string  a: int }
+    index (a, b)`,
+			[]string{"b", "a,b", "ownerId"}, []string{"id", "ownerId", "b", "a"}},
+		{"covered by the key, a unique group or a longer index", `
+    primary { [index] id: int }
+    foreign Owner::id { ownerId }
+    column { [index] email: string  [index] a: int  b: int }
+    unique (email, b)
+    index (ownerId, a)
+    index (a, b)`,
+			[]string{"ownerId,a", "a,b"}, []string{"id", "ownerId", "email", "a"}},
+		{"equal groups once", `
+    primary { id: int }
+    column { [index] a: int }
+    index (a)`,
+			[]string{"a"}, []string{"id", "a"}},
+		{"a composite key serves its first column", `
+    primary {
+        foreign Owner::id { ownerId }
+        [index] n: int
+    }
+    index (ownerId, n)`,
+			[]string{"n"}, []string{"ownerId", "n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := model(analyze(t, "d1 { Db }\nmodel Owner for Db { primary { id: int } }\nmodel M for Db {"+tt.body+"\n}\n"), "M")
+			var indexes []string
+			for _, g := range m.Indexes {
+				indexes = append(indexes, strings.Join(g, ","))
+			}
+			if !slices.Equal(indexes, tt.indexes) || !slices.Equal(m.Filters, tt.filters) {
+				t.Errorf("indexes %q, filters %q; want %q, %q", indexes, m.Filters, tt.indexes, tt.filters)
+			}
+		})
 	}
 }

@@ -17,7 +17,7 @@ type modelInfo struct {
 	fields  map[string]*member // every field the model declares, by name
 	names   *scope             // the same names, with where and as what they were declared
 	primary []*ast.Ident       // primary-key names, foreign keys included, as declared
-	table   bool               // it has column, foreign, primary or unique items
+	table   bool               // it has column, foreign, primary, unique or index items
 	routes  []*ast.Field       // fields of its route blocks
 	uniques [][]string         // unique groups as written
 	onlyD1  string             // the schema's one D1 database, backing a table written without "for"
@@ -50,6 +50,9 @@ type member struct {
 // isValue reports whether the member is stored in a column or the route.
 func (m *member) isValue() bool { return m.kind <= foreignMember }
 
+// columnTags are the tags a column or primary-key field takes.
+var columnTags = []tagKind{validatorTag, indexTag}
+
 // collect records a model's declared fields, reporting duplicates and
 // misplaced tags.
 func (c *checker) collect(d *ast.ModelDecl) *modelInfo {
@@ -80,45 +83,54 @@ func (c *checker) collect(d *ast.ModelDecl) *modelInfo {
 	for _, it := range d.Items {
 		switch it := it.(type) {
 		case *ast.FieldBlock:
-			kind := routeMember
+			c.tags(it.Tags, "a "+it.Keyword.Name+" block")
+			kind, allowed := routeMember, []tagKind{validatorTag}
 			if it.Keyword.Name == "column" {
-				kind, mi.table = columnMember, true
+				kind, mi.table, allowed = columnMember, true, columnTags
 			} else {
 				mi.routes = append(mi.routes, it.Fields...)
 			}
 			for _, f := range it.Fields {
 				add(f.Name, it.Keyword.Name, &member{kind: kind, field: f})
-				c.tags(f.Tags, "a "+it.Keyword.Name+" field", validatorTag)
+				c.tags(f.Tags, "a "+it.Keyword.Name+" field", allowed...)
 			}
 		case *ast.PrimaryBlock:
+			c.tags(it.Tags, "a primary block")
 			mi.table = true
 			for _, n := range it.Items {
 				switch n := n.(type) {
 				case *ast.Field:
 					add(n.Name, "primary key", &member{kind: primaryMember, field: n})
-					c.tags(n.Tags, "a primary key", validatorTag)
+					c.tags(n.Tags, "a primary key", columnTags...)
 					mi.primary = append(mi.primary, n.Name)
 				case *ast.ForeignBlock:
 					foreign(n, true)
 				}
 			}
 		case *ast.ForeignBlock:
+			c.tags(it.Tags, "a foreign key")
 			mi.table = true
 			foreign(it, false)
 		case *ast.UniqueDecl:
+			c.tags(it.Tags, "a unique group")
 			mi.table = true
 			var group []string
 			for _, n := range it.Fields.Names {
 				group = append(group, n.Name)
 			}
 			mi.uniques = append(mi.uniques, group)
+		case *ast.IndexDecl:
+			c.tags(it.Tags, "an index group")
+			mi.table = true
 		case *ast.NavBlock:
+			c.tags(it.Tags, "a navigation", cascadeTag)
 			c.oneField(it.Fields, it, "navigation", func(id *ast.Ident) { add(id, "navigation", &member{kind: navMember}) })
 		case *ast.StoreField:
-			kind := kvMember
+			kind, what := kvMember, "a kv field"
 			if it.Kind == ast.R2 {
-				kind = r2Member
+				kind, what = r2Member, "an r2 field"
 			}
+			c.tags(it.Tags, what)
 			c.oneField(it.Fields, it, it.Kind.String(), func(id *ast.Ident) { add(id, it.Kind.String()+" field", &member{kind: kind}) })
 		}
 	}
@@ -256,7 +268,7 @@ func (c *checker) build(mi *modelInfo) {
 	d := mi.decl
 	m := &idl.Model{
 		Name: d.Name.Name, PrimaryKey: []*idl.Field{}, Columns: []*idl.Field{}, ForeignKeys: []*idl.ForeignKey{},
-		Uniques: [][]string{}, Routes: []*idl.Field{}, Navigations: []*idl.Navigation{}, KV: []*idl.StoreField{},
+		Uniques: [][]string{}, Indexes: [][]string{}, Filters: []string{}, Routes: []*idl.Field{}, Navigations: []*idl.Navigation{}, KV: []*idl.StoreField{},
 		R2: []*idl.StoreField{}, APIs: []*idl.Method{}, Sources: []*idl.Source{}, Cruds: []string{},
 	}
 	var cruds []*ast.Ident
@@ -264,7 +276,7 @@ func (c *checker) build(mi *modelInfo) {
 		if t, ok := t.(*ast.CrudTag); ok {
 			for _, k := range t.Kinds {
 				if !slices.Contains(crudKinds, k.Name) {
-					c.unresolved(k, "CRUD operation", crudKinds).Notef("the operations are get, list and save")
+					c.unresolved(k, "CRUD operation", crudKinds).Notef("the operations are %s", andList(crudKinds))
 					continue
 				}
 				if !slices.Contains(m.Cruds, k.Name) {
@@ -314,16 +326,32 @@ func (c *checker) build(mi *modelInfo) {
 			c.foreign(mi, m, it, false)
 		}
 	}
+	var indexed [][]string // [index] columns and index(...) groups, in declaration order
 	for _, it := range d.Items {
 		switch it := it.(type) {
+		case *ast.FieldBlock:
+			if it.Keyword.Name == "column" {
+				indexed = append(indexed, indexedFields(mi, it.Fields)...)
+			}
+		case *ast.PrimaryBlock:
+			for _, n := range it.Items {
+				if f, ok := n.(*ast.Field); ok {
+					indexed = append(indexed, indexedFields(mi, []*ast.Field{f})...)
+				}
+			}
 		case *ast.UniqueDecl:
 			c.unique(mi, m, it)
+		case *ast.IndexDecl:
+			if group := c.columnGroup(mi, "index", it.Fields.Names); group != nil {
+				indexed = append(indexed, group)
+			}
 		case *ast.NavBlock:
 			c.navigation(mi, m, it)
 		case *ast.StoreField:
 			c.storeField(mi, m, it)
 		}
 	}
+	setIndexes(m, indexed)
 	if needsKey && len(m.PrimaryKey) == 0 && len(mi.primary) == 0 {
 		c.diags.Errorf(diag.MissingPrimaryKey, d.Name.Span(), "model '%s' has no primary key", m.Name).
 			Labelled("stored in a table, so it needs one").
@@ -331,10 +359,13 @@ func (c *checker) build(mi *modelInfo) {
 		ok = false
 	}
 	for _, k := range cruds {
-		if k.Name == "list" && !needsKey {
-			c.diags.Errorf(diag.UnsupportedCrud, k.Span(), "model '%s' cannot be listed: it has no table", m.Name).
-				Labelled("needs a primary key to page through").
-				Helpf("list a model stored in D1 or a Durable Object's SQLite, or write a list method in an api block")
+		if u, ok := tableCruds[k.Name]; ok && !needsKey {
+			d := c.diags.Errorf(diag.UnsupportedCrud, k.Span(), "model '%s' cannot be %s: it has no table", m.Name, u.done).
+				Labelled("%s", u.needs)
+			if len(mi.routes) > 0 {
+				d.Notef("'%s' is served by the Worker and found by its route fields: it has no rows", m.Name)
+			}
+			d.Helpf("%s a model stored in D1 or a Durable Object's SQLite, or write a %s method in an api block", k.Name, k.Name)
 		}
 	}
 	if ok {
@@ -350,7 +381,15 @@ func article(what string) string {
 	return "a"
 }
 
-var crudKinds = []string{"get", "list", "save"}
+var crudKinds = []string{idl.CrudGet, idl.CrudList, idl.CrudSave, idl.CrudDelete, idl.CrudCount}
+
+// tableCruds are the CRUD kinds that need a table, with what the error
+// for a model without one says.
+var tableCruds = map[string]struct{ done, needs string }{
+	idl.CrudList:   {"listed", "needs a primary key to page through"},
+	idl.CrudDelete: {"deleted", "needs a primary key to find the row to delete"},
+	idl.CrudCount:  {"counted", "needs a table whose rows to count"},
+}
 
 // validBacking reports whether a model's "for" clause, or its absence,
 // is sound, so that comparing it with another model's means something.
@@ -503,11 +542,16 @@ func backingExample(s *store) string {
 }
 
 // orList joins items as "a", "a or b", "a, b or c".
-func orList(items []string) string {
+func orList(items []string) string { return joinList(items, " or ") }
+
+// andList joins items as "a", "a and b", "a, b and c".
+func andList(items []string) string { return joinList(items, " and ") }
+
+func joinList(items []string, last string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
 }
 
 func (c *checker) argCount(at ast.Node, what, noun string, want, got int) *diag.Diagnostic {

@@ -28,13 +28,13 @@ var ReservedGlobals = slices.Concat(ts.Reserved, []string{
 	// client.ts.
 	"CallOptions", "ClientOptions", "MediaType", "ParamProblem", "R2Object", "createClient",
 	// A model's namespace.
-	"Api", "GeneratedSource", "Include", "Orm", "Self",
+	"Api", "GeneratedSource", "Include", "OrderBy", "Orm", "Self", "Where",
 })
 
 // ReservedModelMembers are the members of a model's const object and
 // namespace in backend.ts and of its class in client.ts; data sources
 // and API methods live beside them.
-var ReservedModelMembers = []string{"Api", "Env", "GeneratedSource", "Include", "Meta", "Orm", "Self", "Tag", "fromJson", "impl", "tag"}
+var ReservedModelMembers = []string{"Api", "Env", "GeneratedSource", "Include", "Meta", "OrderBy", "Orm", "Self", "Tag", "Where", "fromJson", "impl", "tag"}
 
 // ReservedTemplates are, per binding kind, the members a template's
 // helper sits beside: the platform binding's own methods on env.<B>

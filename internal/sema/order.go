@@ -1,6 +1,8 @@
 package sema
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
@@ -83,4 +85,71 @@ func (c *checker) cycle(indegree map[string]int, out map[string][]edge) {
 		d.Also(e.fk.Refs[0].Span(), "'%s' references '%s'", e.to, e.from)
 	}
 	d.Helpf("no row could ever be inserted first: mark one of these foreign keys `optional`")
+}
+
+// cascadeCycles reports each cycle of [cascade] navigations, found by a
+// depth-first walk from every model in name order. A delete follows
+// [cascade] a fixed number of steps (the runtime plans it from the
+// description), so it could never go round a cycle.
+func (c *checker) cascadeCycles() {
+	out := map[string][]cascadeEdge{}
+	for _, e := range c.cascades {
+		out[e.from] = append(out[e.from], e)
+	}
+	const (
+		unseen = iota
+		onPath
+		done
+	)
+	state := map[string]int{}
+	var path []cascadeEdge // the edges walked to reach the current model
+	var visit func(n string)
+	visit = func(n string) {
+		state[n] = onPath
+		for _, e := range out[n] {
+			switch state[e.to] {
+			case onPath:
+				i := slices.IndexFunc(path, func(p cascadeEdge) bool { return p.from == e.to })
+				if i < 0 {
+					i = len(path) // e leads from n back to n
+				}
+				c.cascadeCycle(append(slices.Clone(path[i:]), e))
+			case unseen:
+				path = append(path, e)
+				visit(e.to)
+				path = path[:len(path)-1]
+			}
+		}
+		state[n] = done
+	}
+	for _, n := range c.modelNames() {
+		if state[n] == unseen {
+			visit(n)
+		}
+	}
+}
+
+// cascadeCycle reports one cycle of [cascade] navigations, at the tag of
+// each.
+func (c *checker) cascadeCycle(cycle []cascadeEdge) {
+	first := cycle[0]
+	label := func(e cascadeEdge) string {
+		return fmt.Sprintf("'%s' cascades to '%s' through '%s'", e.from, e.to, e.nav)
+	}
+	if len(cycle) == 1 {
+		c.diags.Errorf(diag.CascadeCycle, first.tag.Span(), "[cascade] navigation '%s' cascades from '%s' back to '%s'", first.nav, first.from, first.to).
+			Labelled("%s", label(first)).
+			Helpf("remove [cascade]: a delete cascades a fixed number of steps, so it cannot follow '%s' to any depth; delete the objects '%s' reaches first", first.nav, first.nav)
+		return
+	}
+	names := []string{"'" + first.from + "' cascades to '" + first.to + "'"}
+	for _, e := range cycle[1:] {
+		names = append(names, "which cascades to '"+e.to+"'")
+	}
+	d := c.diags.Errorf(diag.CascadeCycle, first.tag.Span(), "[cascade] navigations form a cycle: %s", strings.Join(names, ", ")).
+		Labelled("%s", label(first))
+	for _, e := range cycle[1:] {
+		d.Also(e.tag.Span(), "%s", label(e))
+	}
+	d.Helpf("remove [cascade] from one of these navigations: a delete cascades a fixed number of steps, so it cannot go round a cycle; delete the objects that navigation reaches first")
 }

@@ -260,7 +260,45 @@ func (c *checker) navigation(mi *modelInfo, m *idl.Model, nb *ast.NavBlock) {
 		nav.Many, nav.Type = true, idl.Wrap(idl.Array, nav.Type)
 		nav.Local, nav.Remote = identNames(refFields(fk.Refs)), identNames(fk.Fields)
 	}
+	if i := slices.IndexFunc(nb.Tags, func(t ast.Tag) bool { return kindOf(t) == cascadeTag }); i >= 0 {
+		c.cascade(m, target, nav, nb.Tags[i])
+	}
 	m.Navigations = append(m.Navigations, nav)
+}
+
+// A cascadeEdge is a [cascade] navigation: deleting a from deletes the
+// to objects that reference it.
+type cascadeEdge struct {
+	from, to, nav string
+	tag           ast.Tag
+}
+
+// cascade marks a [cascade] navigation of m, which must reach rows that
+// hold a foreign key to m: those a delete of m would otherwise leave
+// pointing at nothing.
+func (c *checker) cascade(m *idl.Model, target *modelInfo, nav *idl.Navigation, tag ast.Tag) {
+	switch {
+	case len(target.primary) == 0:
+		c.diags.Errorf(diag.CascadeTarget, tag.Span(), "navigation '%s' cannot cascade: '%s' is served by the Worker", nav.Name, nav.Model).
+			Labelled("'%s' has no rows to delete", nav.Model).
+			Helpf("remove [cascade]")
+	case !nav.Many:
+		refs := make([]string, len(nav.Local))
+		for i, l := range nav.Local {
+			refs[i] = m.Name + "::" + l
+		}
+		example := strings.Join(refs, ", ")
+		if len(refs) > 1 {
+			example = "(" + example + ")"
+		}
+		c.diags.Errorf(diag.CascadeTarget, tag.Span(), "navigation '%s' cannot cascade: '%s' holds its foreign key", nav.Name, m.Name).
+			Labelled("would delete the '%s' a '%s' references", nav.Model, m.Name).
+			Notef("a delete cascades to the objects that reference the deleted one, never to those it references, which others may reference too").
+			Helpf("to delete the '%s' objects of a '%s' with it, write `[cascade] nav %s { ... }` in model '%s' instead", m.Name, nav.Model, example, nav.Model)
+	default:
+		nav.Cascade = true
+		c.cascades = append(c.cascades, cascadeEdge{from: m.Name, to: nav.Model, nav: nav.Name, tag: tag})
+	}
 }
 
 func (c *checker) missingForeign(nb *ast.NavBlock, name, want string) {
@@ -382,18 +420,90 @@ func sameNames(a, b []*ast.Ident) bool {
 // is unique already and is left out; any other group is kept as written,
 // primary-key columns included (dropping them would make it stricter).
 func (c *checker) unique(mi *modelInfo, m *idl.Model, u *ast.UniqueDecl) {
-	var group []string
-	for _, n := range u.Fields.Names {
-		f := mi.fields[n.Name]
-		if f == nil || f.kind != columnMember && f.kind != foreignMember && f.kind != primaryMember {
-			c.unresolved(n, "column of '"+m.Name+"'", c.columnNames(mi))
-			return
-		}
-		group = append(group, n.Name)
-	}
+	group := c.columnGroup(mi, "unique", u.Fields.Names)
 	holdsKey := len(mi.primary) > 0 && !slices.ContainsFunc(mi.primary, func(id *ast.Ident) bool { return !slices.Contains(group, id.Name) })
 	if len(group) > 0 && !holdsKey {
 		m.Uniques = append(m.Uniques, group)
+	}
+}
+
+// columnGroup checks the names of a unique or index group (keyword says
+// which), which must be columns of the model, and returns them; nil after
+// an error.
+func (c *checker) columnGroup(mi *modelInfo, keyword string, names []*ast.Ident) []string {
+	var group []string
+	for _, n := range names {
+		f := mi.fields[n.Name]
+		switch {
+		case f == nil:
+			c.unresolved(n, "column of '"+mi.decl.Name.Name+"'", c.columnNames(mi))
+			return nil
+		case f.kind != columnMember && f.kind != foreignMember && f.kind != primaryMember:
+			e := mi.names.names[n.Name]
+			what := e.what
+			if what == "route" {
+				what = "route field"
+			}
+			c.diags.Errorf(diag.NotAColumn, n.Span(), "'%s' is %s %s of '%s', not a column", n.Name, article(what), what, mi.decl.Name.Name).
+				Labelled("not a column").
+				Also(e.id.Span(), "'%s' is declared here", n.Name).
+				Helpf("%s(...) lists columns of the model's table: fields of its primary and column blocks, and foreign keys", keyword)
+			return nil
+		}
+		group = append(group, n.Name)
+	}
+	return group
+}
+
+// indexedFields returns a one-column group for each of fields tagged
+// [index] that was built as a column.
+func indexedFields(mi *modelInfo, fields []*ast.Field) [][]string {
+	var groups [][]string
+	for _, f := range fields {
+		if mi.ir[f.Name.Name] != nil && slices.ContainsFunc(f.Tags, func(t ast.Tag) bool { return kindOf(t) == indexTag }) {
+			groups = append(groups, []string{f.Name.Name})
+		}
+	}
+	return groups
+}
+
+// setIndexes fills the model's indexes and filters. Migrations index each
+// of groups (the [index] columns and index(...) groups), then each
+// foreign key's columns, so that following a navigation backwards reads
+// an index; but not a group that the primary key, a unique group or
+// another index starts with, since that index serves every lookup this
+// one would. The filterable columns are those an index starts with.
+func setIndexes(m *idl.Model, groups [][]string) {
+	for _, fk := range m.ForeignKeys {
+		groups = append(groups, fk.Columns)
+	}
+	var pk []string
+	for _, f := range m.PrimaryKey {
+		pk = append(pk, f.Name)
+	}
+	// covers reports whether an index on h serves the lookups one on g
+	// would: g starts h.
+	covers := func(h, g []string) bool { return len(h) >= len(g) && slices.Equal(h[:len(g)], g) }
+	for i, g := range groups {
+		covered := covers(pk, g) || slices.ContainsFunc(m.Uniques, func(u []string) bool { return covers(u, g) })
+		for j, h := range groups {
+			// A longer group covers g; of two equal ones, the first stays.
+			covered = covered || j != i && covers(h, g) && (len(h) > len(g) || j < i)
+		}
+		if !covered && len(g) > 0 {
+			m.Indexes = append(m.Indexes, g)
+		}
+	}
+	first := map[string]bool{}
+	for _, g := range slices.Concat([][]string{pk}, m.Uniques, m.Indexes) {
+		if len(g) > 0 {
+			first[g[0]] = true
+		}
+	}
+	for _, f := range slices.Concat(m.PrimaryKey, m.Columns) {
+		if first[f.Name] {
+			m.Filters = append(m.Filters, f.Name)
+		}
 	}
 }
 

@@ -69,12 +69,13 @@ func AnalyzeDeferringSQL(files []*ast.File, diags *diag.List) (s *idl.Schema, fi
 	for _, name := range c.modelNames() {
 		c.build(c.infos[name])
 	}
+	c.cascadeCycles()
 	sorted := c.order()
 	c.sources()
 	c.apis()
 	for _, mi := range sorted {
 		if mi.built != nil {
-			cruds(mi.built)
+			c.cruds(mi.built)
 			c.out.Models = append(c.out.Models, mi.built)
 		}
 	}
@@ -96,6 +97,7 @@ type checker struct {
 	stores     map[string]*store
 	injectable []string // names [inject] accepts, sorted
 	edges      []edge   // required foreign keys
+	cascades   []cascadeEdge
 	apiDecls   []*ast.APIDecl
 	srcs       []*ast.SourceDecl
 	srcsOf     map[string][]*ast.SourceDecl // srcs by model name

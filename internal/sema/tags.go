@@ -17,6 +17,8 @@ const (
 	internalTag
 	instanceTag
 	sourceTag
+	indexTag
+	cascadeTag
 )
 
 var tagKindNames = [...]string{
@@ -26,6 +28,15 @@ var tagKindNames = [...]string{
 	internalTag:  "[internal]",
 	instanceTag:  "[instance]",
 	sourceTag:    "[source]",
+	indexTag:     "[index]",
+	cascadeTag:   "[cascade]",
+}
+
+// tagNotes say, under an error for a misplaced tag, where it belongs,
+// for the tags whose place is not obvious from the list of those allowed.
+var tagNotes = map[tagKind]string{
+	indexTag:   "[index] asks for an index on one column of the model's table: write it on a field of a `column` or `primary` block, or index several columns with `index(a, b)`",
+	cascadeTag: "[cascade] is written before a `nav` item whose target holds the foreign key: deleting an object then deletes the objects it reaches",
 }
 
 func kindOf(t ast.Tag) tagKind {
@@ -39,8 +50,13 @@ func kindOf(t ast.Tag) tagKind {
 	case *ast.SourceTag:
 		return sourceTag
 	case *ast.FlagTag:
-		if t.Name.Name == "instance" {
+		switch t.Name.Name {
+		case "instance":
 			return instanceTag
+		case "index":
+			return indexTag
+		case "cascade":
+			return cascadeTag
 		}
 	}
 	return internalTag
@@ -68,6 +84,9 @@ func (c *checker) tags(tags []ast.Tag, what string, allowed ...tagKind) {
 				names[i] = tagKindNames[a]
 			}
 			d.Helpf("%s takes only %s", what, strings.Join(names, " and "))
+		}
+		if note, ok := tagNotes[k]; ok {
+			d.Notef("%s", note)
 		}
 	}
 }

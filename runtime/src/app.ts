@@ -4,13 +4,15 @@
 // Object the method runs in, hydrates `self` through its data source,
 // injects dependencies, calls the user's code and renders the result.
 
-import type { Method, Model, Param, Schema, Source, SourceMethod } from "./cidl.js";
+import type { Method, Model, Param, Schema, Source } from "./cidl.js";
 import { fromVar } from "./convert.js";
 import { upgradeEnv } from "./bindings.js";
 import { CloesceError } from "./errors.js";
 import type { Storage } from "./hydrate.js";
 import { HttpResult, invalid, problem, toResponse, type ParamProblem } from "./http.js";
 import { KeyError, durableName } from "./keys.js";
+import { parseListQuery, type ParsedListQuery } from "./list.js";
+import { Orm, modelMeta } from "./orm.js";
 import { info, type ModelInfo } from "./schema.js";
 import { check, checkQuery } from "./validate.js";
 import { VERSION } from "./version.js";
@@ -108,6 +110,7 @@ export class CloesceApp {
     const forward = this.forwardTarget(method);
     const original = forward ? request.clone() : request;
     const params = await this.params(request, url, method, problems);
+    const query = this.listQuery(model, method, url, params, problems);
     if (problems.length > 0) return invalid(problems);
     if (forward) {
       // The clone shares the body through a tee: a branch left unread
@@ -123,15 +126,21 @@ export class CloesceApp {
     }
     const impl = this.lookup(model.model.name);
     let result: unknown;
-    if (method.crud) {
-      const src = model.sources.get(method.crud.source)!;
+    const kind = method.crud?.kind;
+    if (kind === "delete") {
+      // Run on the model, not a data source: answers nothing, or 404.
+      if (!(await Orm.delete(modelMeta(this.schema, model.model.name), this.storage(model.model), params))) return notFound(model.model, method.params, params);
+    } else if (kind === "count") {
+      result = await Orm.count(modelMeta(this.schema, model.model.name), this.storage(model.model), { where: query?.where });
+    } else if (kind) {
+      const src = model.sources.get(method.crud!.source)!;
       const target = impl?.[src.name] as Record<string, unknown> | undefined;
-      const fn = target?.[method.crud.kind];
-      if (typeof fn !== "function") return notImplemented(`${model.model.name}.${src.name}.${method.crud.kind}`);
-      const sm = src[method.crud.kind] as SourceMethod;
-      result = await (fn as Fn).apply(target, [...this.envArg(sm), ...sm.params.map((p) => params[p.name])]);
+      const fn = target?.[kind];
+      if (typeof fn !== "function") return notImplemented(`${model.model.name}.${src.name}.${kind}`);
+      const sm = src[kind]!;
+      result = await (fn as Fn).apply(target, [...this.envArg(sm), ...sm.params.map((p) => params[p.name]), ...(query ? [query] : [])]);
       // A user-written get says "no such object" with null, as the generated one does with a 404.
-      if (method.crud.kind === "get" && (result === null || result === undefined)) return notFound(model.model, sm.params, params);
+      if (kind === "get" && (result === null || result === undefined)) return notFound(model.model, sm.params, params);
     } else {
       const fn = impl?.[method.name];
       if (typeof fn !== "function") return notImplemented(`${model.model.name}.${method.name}`);
@@ -195,9 +204,10 @@ export class CloesceApp {
       return out;
     }
     // Every other verb's body is read, even for a method without
-    // parameters: a body must be JSON (415, 400 otherwise) whatever the method.
+    // parameters: a body must be JSON (415, 400 otherwise) whatever the
+    // method. $delete takes its key in the query string, and no body.
     let body: Record<string, unknown> | undefined;
-    if (method.verb !== "GET") body = await readJson(request);
+    if (method.verb !== "GET" && method.crud?.kind !== "delete") body = await readJson(request);
     for (const p of method.params) {
       const r =
         body && Object.hasOwn(body, p.name)
@@ -207,6 +217,27 @@ export class CloesceApp {
       else problems.push(...r.problems);
     }
     return out;
+  }
+
+  /**
+   * The where of $count and the ListQuery of a generated list (where,
+   * order and after, the last from the lastSeen_ parameters), from the
+   * query string; undefined for every other method, a list the user
+   * writes included, which leaves those parameters unread.
+   */
+  private listQuery(model: ModelInfo, method: Method, url: URL, params: Record<string, unknown>, problems: ParamProblem[]): ParsedListQuery | undefined {
+    const kind = method.crud?.kind;
+    if (kind === "count") return parseListQuery(this.schema, model.model, url.searchParams, problems);
+    if (kind !== "list" || model.sources.get(method.crud!.source)?.list?.stub !== false) return undefined;
+    const lastSeen = Object.fromEntries(model.model.primary_key.map((f) => [f.name, params[`lastSeen_${f.name}`]]));
+    return parseListQuery(this.schema, model.model, url.searchParams, problems, { lastSeen });
+  }
+
+  /** Where a model's rows are, for $delete and $count: the app's D1 bindings, or inside its Durable Object. */
+  private storage(model: Model): Storage {
+    if (model.backing?.kind !== "durable") return { env: this.env };
+    if (!this.durable) throw new Error(`cloesce: ${model.name} lives in a Durable Object, but the request was not forwarded to it`);
+    return this.durable.storage;
   }
 
   /** The Durable Object to forward to, unless this app runs in it already. */

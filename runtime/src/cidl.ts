@@ -85,7 +85,7 @@ export interface Model {
   name: string;
   /**
    * `hash` identifies the model's table shape (name, backing, columns,
-   * keys, uniques); migrations compare it to find changed tables.
+   * keys, uniques, indexes); migrations compare it to find changed tables.
    */
   hash: string;
   /** null for a model served by the Worker alone */
@@ -97,6 +97,20 @@ export interface Model {
   foreign_keys: ForeignKey[];
   /** groups of non-key column names */
   uniques: string[][];
+  /**
+   * `indexes` are the groups of columns migrations index (not uniquely):
+   * each [index] column, each index(...) group and each foreign key's
+   * columns, except groups another index, unique group or the primary
+   * key already starts with.
+   */
+  indexes: string[][];
+  /**
+   * `filters` are the columns, in model order, that generated lists
+   * filter and order on and $count filters on: the first column of the
+   * primary key, of each unique group and of each index, so that every
+   * filter reads through an index.
+   */
+  filters: string[];
   /** shard aliases first, then route blocks */
   route_fields: Field[];
   navigations: Navigation[];
@@ -155,6 +169,12 @@ export interface Navigation {
   many: boolean;
   local: string[];
   remote: string[];
+  /**
+   * `cascade` ([cascade] nav): deleting an object of this model deletes
+   * the related objects too, rather than being refused while they
+   * exist. Only on navigations whose targets hold the foreign key.
+   */
+  cascade?: boolean;
 }
 
 /**
@@ -198,9 +218,13 @@ export interface Method {
 }
 
 /** Kinds of CRUD endpoints, and of data-source methods. */
-export type CrudKind = "get" | "list" | "save";
+export type CrudKind = "get" | "list" | "save" | "delete" | "count";
 
-/** A Crud says which data-source method a generated CRUD endpoint runs. */
+/**
+ * A Crud says which data-source method a generated CRUD endpoint runs.
+ * $delete and $count run on the model, not a data source: their `source`
+ * is empty.
+ */
 export interface Crud {
   kind: CrudKind;
   source: string;

@@ -36,3 +36,8 @@ export function databaseError(e: unknown): unknown {
       return new CloesceError(400, `a ${kind.toLowerCase()} constraint failed${where}`);
   }
 }
+
+/** Whether e is SQLite refusing a write that would break a foreign key. */
+export function isForeignKeyFailure(e: unknown): boolean {
+  return /FOREIGN KEY constraint failed/i.test(e instanceof Error ? e.message : String(e));
+}

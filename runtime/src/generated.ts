@@ -9,9 +9,10 @@ import { upgradeEnv } from "./bindings.js";
 import { binding, type Storage } from "./hydrate.js";
 import type { Row } from "./map.js";
 import { applyDurableMigrations, type DurableMigration } from "./migrations.js";
-import { Orm, modelMeta, type ModelMeta, type Query } from "./orm.js";
+import type { Where } from "./list.js";
+import { Orm, modelMeta, type ListOpts, type ModelMeta, type Query } from "./orm.js";
 import { queriesOf, select } from "./select.js";
-import type { DeepPartial, HttpResult } from "./shared.js";
+import type { DeepPartial, HttpResult, ListQuery } from "./shared.js";
 
 type Obj = Record<string, unknown>;
 type Fn = (...args: unknown[]) => unknown;
@@ -136,6 +137,12 @@ function makeGet(meta: ModelMeta, source: Source, sql: boolean) {
   };
 }
 
+/**
+ * The generated list: its parameters (shard fields, the key's lastSeen_
+ * values, the page size), then optionally a ListQuery, whose where, order
+ * and after (the key's lastSeen_ values when it has none) make it a
+ * filtered list (Orm.list).
+ */
 function makeList(meta: ModelMeta, source: Source) {
   const m = source.list!;
   return async (...all: unknown[]) => {
@@ -143,8 +150,15 @@ function makeList(meta: ModelMeta, source: Source) {
     const storage = storageOf(meta, env);
     const seed = shardSeed(meta.model, m.params, args);
     const shardCount = seed ? Object.keys(seed).length : 0;
-    const q = query(meta, queriesOf(meta.model, source).list, storage.env, args.slice(shardCount));
-    return Orm.list(meta, storage, { query: q, include: source.tree, seed });
+    const values = args.slice(shardCount, m.params.length);
+    const q = args[m.params.length] as ListQuery<Where, string, Obj> | undefined;
+    if (!q || (q.order === undefined && q.after === undefined && Object.keys(q.where ?? {}).length === 0)) {
+      return Orm.list(meta, storage, { query: query(meta, queriesOf(meta.model, source).list, storage.env, values), include: source.tree, seed });
+    }
+    const key = meta.model.primary_key;
+    const lastSeen = values.slice(0, key.length);
+    const after = q.after ?? (lastSeen.some((v) => v !== null && v !== undefined) ? Object.fromEntries(key.map((f, i) => [f.name, lastSeen[i]])) : undefined);
+    return Orm.list(meta, storage, { include: source.tree, seed, where: q.where, order: q.order, after, limit: values[key.length] as number });
   };
 }
 
@@ -160,15 +174,29 @@ function makeSave(meta: ModelMeta, source: Source) {
 
 /**
  * A model's Orm: E is its env argument, or its Durable Object for models
- * stored in one; Inc its include tree (Model.Include).
+ * stored in one; Inc its include tree (Model.Include); W and C its
+ * filterable columns' conditions and names (Model.Where, Model.OrderBy).
  */
-export interface ModelOrm<Self, E, Inc = Tree> {
+export interface ModelOrm<Self, E, Inc = Tree, W = Where, C extends string = string> {
   /** Saves a partial object graph in one batch; returns it as include selects it (an update that finds no row is a 404). */
   save(env: E, model: DeepPartial<Self>, include?: Inc): Promise<Self>;
   /** Runs query and returns the first object, hydrated, or null; without a query, the first object by primary key. */
   get(env: E, opts?: { query?: Query; include?: Inc; seed?: Partial<Self> }): Promise<Self | null>;
-  /** Runs query and returns its objects, hydrated; without a query, every object by primary key. */
-  list(env: E, opts?: { query?: Query; include?: Inc }): Promise<Self[]>;
+  /**
+   * Runs query and returns its objects, hydrated; or, instead of a query,
+   * the objects where every condition of where holds, by order (the key
+   * breaking ties; by key without one), after the object after, at most
+   * limit of them; without either, every object by primary key.
+   */
+  list(env: E, opts?: { query?: Query; include?: Inc; limit?: number } & ListQuery<W, C, Self>): Promise<Self[]>;
+  /** Counts the objects where every condition of where holds; all of them without one. */
+  count(env: E, opts?: { where?: W }): Promise<number>;
+  /**
+   * Deletes the object with key's key (and shard) values and what its
+   * [cascade] navigations reach, then their KV values and R2 objects;
+   * false when there is none. One still referenced is a 409 CloesceError.
+   */
+  delete(env: E, key: Partial<Self>): Promise<boolean>;
   /** Rebuilds objects from the rows of a SELECT with Orm.select's aliases. */
   map(result: D1Result | Row[], include?: Inc): Self[];
   /** Fetches KV and R2 fields along include and gives fields their JavaScript form. */
@@ -180,11 +208,13 @@ export function modelOrm<O = ModelOrm<unknown, unknown>>(schema: Schema, model: 
   return generated(modelMeta(schema, model)).Orm as O;
 }
 
-function ormOf(meta: ModelMeta): ModelOrm<unknown, unknown, Tree> {
+function ormOf(meta: ModelMeta): ModelOrm<unknown, unknown> {
   return {
     save: (env, model, include) => Orm.save(meta, storageOf(meta, env), model, include),
     get: (env, opts = {}) => Orm.get(meta, storageOf(meta, env), opts as { query?: Query; include?: Tree; seed?: Obj }),
-    list: (env, opts = {}) => Orm.list(meta, storageOf(meta, env), opts),
+    list: (env, opts = {}) => Orm.list(meta, storageOf(meta, env), opts as ListOpts),
+    count: (env, opts = {}) => Orm.count(meta, storageOf(meta, env), opts as { where?: Where }),
+    delete: (env, key) => Orm.delete(meta, storageOf(meta, env), key as Obj),
     map: (result, include) => Orm.map(meta, result, include),
     hydrate: (env, base, include) => Orm.hydrate(meta, storageOf(meta, env), base, include),
   };

@@ -21,7 +21,8 @@ export function toResponse(r: HttpResult): Response {
   return new Response(toJson(r.data), { status: r.status, headers });
 }
 
-function describe(errors: ParamProblem[]): string {
+/** The detail of a 400 for errors: the one invalid parameter, or how many and which. */
+export function describe(errors: ParamProblem[]): string {
   if (errors.length === 1) return `invalid parameter ${errors[0]!.param}: ${errors[0]!.message}`;
   return `${errors.length} invalid parameters: ${errors.map((e) => e.param).join(", ")}`;
 }

@@ -3,9 +3,10 @@
 export type * from "./cidl.js";
 export { CloesceApp, type AppOptions, type DurableHost } from "./app.js";
 export { CloesceError } from "./errors.js";
-export { HttpResult, KValue, MediaType, type DeepPartial, type ParamProblem } from "./shared.js";
+export { HttpResult, KValue, MediaType, type DeepPartial, type Filter, type ListQuery, type Order, type ParamProblem } from "./shared.js";
 export { KeyError, fillKey } from "./keys.js";
-export { Orm, modelMeta, type IncludeTree, type ModelMeta, type Query, type SaveStatements, type SqlStatement, type Storage } from "./orm.js";
+export { Orm, modelMeta, type IncludeTree, type ListOpts, type ModelMeta, type Query, type SaveStatements, type SqlStatement, type Storage } from "./orm.js";
+export type { ListOptions, Where } from "./list.js";
 export { kvHelpers, r2Helpers, durableHelpers, durableStorageHelpers, upgradeEnv, type KvTemplate, type R2Template, type DurableHelpers, type DurableKvTemplate } from "./bindings.js";
 export { VERSION } from "./version.js";
 export { applyDurableMigrations, type DurableMigration } from "./migrations.js";

@@ -4,9 +4,11 @@
 
 import type { Model, Schema, Tree } from "./cidl.js";
 import { toBytes } from "./convert.js";
-import { CloesceError, databaseError } from "./errors.js";
+import { DeletePlan, type StoreDelete } from "./delete.js";
+import { CloesceError, databaseError, isForeignKeyFailure } from "./errors.js";
 import { binding, hydrate, type Storage } from "./hydrate.js";
 import { fillKey } from "./keys.js";
+import { countStatement, listStatements, type ListOptions, type Where } from "./list.js";
 import { KValue } from "./shared.js";
 import { mapRows, type Row } from "./map.js";
 import { planSave, type SavePlan, type Statement } from "./save.js";
@@ -92,12 +94,18 @@ export class Orm {
     return obj as T;
   }
 
-  /** Runs query (without one: every object in primary-key order) and returns its objects, hydrated. */
-  static async list<T>(meta: ModelMeta, storage: Storage, opts: { query?: Query; include?: Tree | null; seed?: Record<string, unknown> } = {}): Promise<T[]> {
+  /**
+   * Lists objects, hydrated: those query gives, or with where, order,
+   * after and limit a page of a filtered list (list.ts; invalid options
+   * are a 400 CloesceError), or without any every object in key order.
+   */
+  static async list<T>(meta: ModelMeta, storage: Storage, opts: ListOpts = {}): Promise<T[]> {
     const tree = opts.include ?? defaultTree(meta.schema, meta.model);
     if (meta.model.primary_key.length === 0) throw new Error(`cloesce: ${meta.model.name} has no table to list`);
-    const query = opts.query ?? allQuery(meta, storage, tree);
-    const objs = mapRows(meta.schema, meta.model, await run(storage, query), tree);
+    const filtered = opts.where !== undefined || opts.order !== undefined || opts.after !== undefined || opts.limit !== undefined;
+    if (filtered && opts.query) throw new Error("cloesce: Orm.list takes a query, or where, order, after and limit, not both");
+    const rows = filtered ? await page(meta, storage, tree, opts) : await run(storage, opts.query ?? allQuery(meta, storage, tree));
+    const objs = mapRows(meta.schema, meta.model, rows, tree);
     await Promise.all(
       objs.map((o) => {
         if (opts.seed) Object.assign(o, opts.seed);
@@ -105,6 +113,38 @@ export class Orm {
       }),
     );
     return objs as T[];
+  }
+
+  /** Counts the objects where every condition of where holds (all of them without one); invalid conditions are a 400 CloesceError. */
+  static async count(meta: ModelMeta, storage: Storage, opts: { where?: Where } = {}): Promise<number> {
+    if (meta.model.primary_key.length === 0) throw new Error(`cloesce: ${meta.model.name} has no table to count`);
+    const s = countStatement(meta.schema, meta.model, opts.where);
+    const [row] = await run(storage, prepare(meta.model, storage, s.sql, s.params));
+    return Number(row?.count ?? 0);
+  }
+
+  /**
+   * Deletes the object whose key (and, in a Durable Object, shard) values
+   * key holds, with every object its [cascade] navigations reach, in one
+   * batch (delete.ts); then deletes their KV values and R2 objects.
+   * Returns false when there is no such object. An object still
+   * referenced by one the delete keeps is a 409 CloesceError, and nothing
+   * is deleted.
+   *
+   * The rows go first, their stored values after, since those cannot be
+   * in the batch: if deleting a value fails, it is left behind with no
+   * row naming it, never a row whose values are gone. Values in the
+   * Durable Object's own storage go in its transaction.
+   */
+  static async delete(meta: ModelMeta, storage: Storage, key: Record<string, unknown>): Promise<boolean> {
+    if (meta.model.primary_key.length === 0) throw new Error(`cloesce: ${meta.model.name} has no table to delete from`);
+    const plan = new DeletePlan(meta.schema, meta.model, key);
+    // A missing binding fails here, before a row is gone.
+    for (const name of plan.bindings()) binding(storage, name);
+    const results = meta.model.backing?.kind === "durable" ? deleteInObject(plan, storage) : await deleteInD1(plan, storage);
+    const stores = plan.storeDeletes(results);
+    await deleteStores(storage, stores.filter((s) => !s.field.durable));
+    return results[results.length - 1]!.length > 0;
   }
 
   /**
@@ -148,6 +188,13 @@ export class Orm {
   }
 }
 
+/** What Orm.list takes: a query, or a filtered list's options; the include tree; values to set on every object. */
+export interface ListOpts extends ListOptions {
+  query?: Query;
+  include?: Tree | null;
+  seed?: Record<string, unknown>;
+}
+
 /** What Orm.planSave returns. */
 export interface SaveStatements {
   /** The statements of the save's one batch, in order. */
@@ -184,9 +231,71 @@ async function writeStore(storage: Storage, field: { binding: string; durable?: 
  * order; with limit, only the first ones (their children whole).
  */
 function allQuery(meta: ModelMeta, storage: Storage, tree: Tree, limit?: number): Query {
-  const sql = allQueryOf(meta.model, readQuery(meta.schema, meta.model, tree), limit);
-  if (meta.model.backing?.kind === "durable") return { query: sql, values: [] };
-  return binding<D1Database>(storage, meta.model.backing!.binding).prepare(sql);
+  return prepare(meta.model, storage, allQueryOf(meta.model, readQuery(meta.schema, meta.model, tree), limit), []);
+}
+
+/** Binds sql to values for model's storage: a prepared D1 statement, or a statement for the Durable Object's. */
+function prepare(model: Model, storage: Storage, sql: string, values: unknown[]): Query {
+  if (model.backing?.kind === "durable") return { query: sql, values };
+  return binding<D1Database>(storage, model.backing!.binding).prepare(sql).bind(...values);
+}
+
+/**
+ * The rows of a filtered list page along tree: its first statement's,
+ * then, if they fall short of the limit, its second's (list.ts), whose
+ * limit is the rows still missing.
+ */
+async function page(meta: ModelMeta, storage: Storage, tree: Tree, opts: ListOptions): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const s of listStatements(meta.schema, meta.model, readQuery(meta.schema, meta.model, tree), opts)) {
+    const missing = opts.limit === undefined ? -1 : opts.limit - rows.length;
+    if (missing === 0) break;
+    rows.push(...(await run(storage, prepare(meta.model, storage, s.sql, [...s.params.slice(0, -1), missing]))));
+  }
+  return rows;
+}
+
+/** A delete's batch inside the Durable Object: one transaction, its own stored values deleted in it. */
+function deleteInObject(plan: DeletePlan, storage: Storage): Row[][] {
+  const durable = storage.durable;
+  if (!durable) throw new Error(`cloesce: ${plan.model.name} lives in a Durable Object; delete it inside the object`);
+  const exec = (s: Statement) => durable.sql.exec(s.sql, ...durableValues(s.params)).toArray() as Row[];
+  try {
+    return durable.transactionSync(() => {
+      const results = plan.statements().map(exec);
+      for (const s of plan.storeDeletes(results)) if (s.field.durable) durable.kv.delete(s.key);
+      return results;
+    });
+  } catch (e) {
+    if (!isForeignKeyFailure(e)) throw databaseError(e);
+    const check = plan.referenceCheck();
+    throw plan.conflict(exec(check.statement)[0], check.references);
+  }
+}
+
+/** A delete's batch on D1. */
+async function deleteInD1(plan: DeletePlan, storage: Storage): Promise<Row[][]> {
+  try {
+    return await d1Batch(storage, plan.model, plan.statements());
+  } catch (e) {
+    if (!isForeignKeyFailure(e)) throw databaseError(e);
+    const check = plan.referenceCheck();
+    throw plan.conflict((await run(storage, prepare(plan.model, storage, check.statement.sql, check.statement.params)))[0], check.references);
+  }
+}
+
+/** Deletes KV values and R2 objects, an R2 bucket's a thousand keys a call. */
+async function deleteStores(storage: Storage, stores: StoreDelete[]): Promise<void> {
+  const buckets = new Map<string, string[]>();
+  const pending: Promise<unknown>[] = [];
+  for (const s of stores) {
+    if (s.kind === "kv") pending.push(binding<KVNamespace>(storage, s.field.binding).delete(s.key));
+    else buckets.set(s.field.binding, [...(buckets.get(s.field.binding) ?? []), s.key]);
+  }
+  for (const [name, keys] of buckets) {
+    for (let i = 0; i < keys.length; i += 1000) pending.push(binding<R2Bucket>(storage, name).delete(keys.slice(i, i + 1000)));
+  }
+  await Promise.all(pending);
 }
 
 /** Runs one query and returns its rows. */
@@ -208,12 +317,17 @@ async function batch(storage: Storage, model: Model, statements: Statement[]): P
       if (!durable) throw new Error(`cloesce: ${model.name} lives in a Durable Object; save it inside the object`);
       return durable.transactionSync(() => statements.map((s) => durable.sql.exec(s.sql, ...durableValues(s.params)).toArray() as Row[]));
     }
-    const db = binding<D1Database>(storage, model.backing!.binding);
-    const results = await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
-    return results.map((r) => (r.results ?? []) as Row[]);
+    return await d1Batch(storage, model, statements);
   } catch (e) {
     throw databaseError(e);
   }
+}
+
+/** Runs statements in one D1 batch; a failure is thrown as D1 gives it. */
+async function d1Batch(storage: Storage, model: Model, statements: Statement[]): Promise<Row[][]> {
+  const db = binding<D1Database>(storage, model.backing!.binding);
+  const results = await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
+  return results.map((r) => (r.results ?? []) as Row[]);
 }
 
 /** Durable Object SQL binds ArrayBuffer for blobs. */

@@ -202,7 +202,7 @@ function after(model: Model, alias: string): string {
 }
 
 /** An SQL value no value of the field's type sorts below (sqlgen.lowest). */
-function lowest(f: Field): string {
+export function lowest(f: Field): string {
   switch (primitive(f.type)) {
     case "int":
     case "bool":
@@ -213,6 +213,22 @@ function lowest(f: Field): string {
       return "x''";
     default:
       return "''";
+  }
+}
+
+/** An SQL value no value of the field's type sorts above, or undefined for a blob (no value does). */
+export function highest(f: Field): string | undefined {
+  switch (primitive(f.type)) {
+    case "int":
+    case "bool":
+      return "9223372036854775807";
+    case "real":
+      return "9e999";
+    case "blob":
+      return undefined;
+    default:
+      // Every blob sorts above every text.
+      return "x''";
   }
 }
 
@@ -246,7 +262,7 @@ const pow62 = (n: number) => Array(n).fill("0x4000000000000000").join(" * ");
 const SCALE = `"$p"("lo", "f", "s") AS (VALUES (0, ${pow62(14)}, 'p-868'), (1e-185, ${pow62(6)}, 'p-372'), (1e-75, 1, ''), (1e110, 1.0 / (${pow62(6)}), 'p372'), (1e220, 1.0 / (${pow62(6)}) / (${pow62(6)}), 'p744'))`;
 
 /** Writes read after the WITH clause of what it names and before where (sqlgen.compose). */
-function compose(read: string, roots: string, where: string): string {
+export function compose(read: string, roots: string, where: string): string {
   const withs: string[] = [];
   if (read.includes(ROOTS)) withs.push(`${ROOTS} AS (${roots})`);
   if (read.includes('"$p"')) withs.push(SCALE);

@@ -100,3 +100,36 @@ export type DeepPartial<T> = T extends globalThis.Date | globalThis.Uint8Array |
     : T extends object
       ? { [K in keyof T as T[K] extends globalThis.Function ? never : K]?: DeepPartial<T[K]> }
       : T;
+
+/**
+ * Conditions on one column of a filtered list or count, V being the
+ * column's value type (null included when the column is optional): every
+ * condition given must hold. in matches any of its values; prefix, on text
+ * columns, the values starting with it; null, on optional columns, the
+ * rows where the column is (true) or is not (false) null.
+ */
+export type Filter<V> = {
+  eq?: globalThis.NonNullable<V>;
+  ne?: globalThis.NonNullable<V>;
+  lt?: globalThis.NonNullable<V>;
+  lte?: globalThis.NonNullable<V>;
+  gt?: globalThis.NonNullable<V>;
+  gte?: globalThis.NonNullable<V>;
+  in?: readonly globalThis.NonNullable<V>[];
+} & (globalThis.NonNullable<V> extends string ? { prefix?: string } : unknown) &
+  (null extends V ? { null?: boolean } : unknown);
+
+/** An order on column C: ascending by its name, descending by "-" and its name. The key breaks ties. */
+export type Order<C extends string> = C | `-${C}`;
+
+/**
+ * What a filtered list takes beyond its page size: Where maps filterable
+ * columns to their Filter, C names them, Self is the model. after is the
+ * last object of the previous page (its key and order column are read):
+ * the page continues after it.
+ */
+export interface ListQuery<Where, C extends string, Self> {
+  where?: Where;
+  order?: Order<C>;
+  after?: globalThis.Partial<Self>;
+}

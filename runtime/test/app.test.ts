@@ -204,6 +204,15 @@ describe("data sources and Worker-served models", () => {
     expect(r.json[1]).not.toHaveProperty("prefs");
   });
 
+  it("leaves a user-written list's query string to it, where the generated list reads filters", async () => {
+    const r = await call("GET", "/User/$list_Recent?limit=1&name.eq=x&order=-nope");
+    expect(r.status).toBe(200);
+    expect(r.json).toHaveLength(1);
+    const generated = await call("GET", "/User/$list?limit=1&name.eq=x&order=-nope");
+    expect(generated.status).toBe(400);
+    expect(generated.json.errors.map((e: any) => e.param)).toEqual(["name.eq", "order"]);
+  });
+
   it("answers a user-written get's null with 404", async () => {
     const saved = await call("POST", "/User/$save", { model: { name: "Ida", active: false } });
     const found = await call("GET", "/User/$get_ByName?name=Ida");

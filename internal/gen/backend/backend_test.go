@@ -24,9 +24,11 @@ func BenchmarkGenerate1000(b *testing.B) {
 	}
 }
 
-// TestTypeCheck type-checks each golden backend.ts, next to its cidl.ts,
-// with tsc's strictest options against the runtime package's declarations
-// (as npm ships them), as a user's project would.
+// TestTypeCheck type-checks each golden backend.ts, next to its cidl.ts
+// and the user code beside it in testdata (use.ts, whose @ts-expect-error
+// lines show what must not compile), with tsc's strictest options against
+// the runtime package's declarations (as npm ships them), as a user's
+// project would.
 func TestTypeCheck(t *testing.T) {
 	root := gentest.RepoRoot(t)
 	dir := t.TempDir()
@@ -40,13 +42,20 @@ func TestTypeCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		cidl := Description(schema, encoded)
-		backend, err := os.ReadFile(filepath.Join("testdata", sc.Name, "backend.ts"))
+		gentest.WriteFile(t, filepath.Join(dir, sc.Name, "cidl.ts"), cidl)
+		ts, err := filepath.Glob(filepath.Join("testdata", sc.Name, "*.ts"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		gentest.WriteFile(t, filepath.Join(dir, sc.Name, "cidl.ts"), cidl)
-		gentest.WriteFile(t, filepath.Join(dir, sc.Name, "backend.ts"), backend)
-		files = append(files, filepath.Join(sc.Name, "backend.ts"))
+		for _, path := range ts {
+			code, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Join(sc.Name, filepath.Base(path))
+			gentest.WriteFile(t, filepath.Join(dir, name), code)
+			files = append(files, name)
+		}
 	}
 	options := gentest.StrictOptions()
 	options["lib"] = []string{"ES2022"}

@@ -22,6 +22,7 @@ func (g *gen) model(m *idl.Model) {
 			shape := ts.ModelShape(m)
 			g.self(shape)
 			g.include(shape)
+			ts.FilterTypes(&g.p, g.sp, m, "$rt.Filter")
 		}
 		g.api(m)
 		if len(m.Sources) == 0 {
@@ -36,8 +37,12 @@ func (g *gen) model(m *idl.Model) {
 		for _, src := range stubbed {
 			g.stubSource(m, src)
 		}
+		filters := ""
+		if len(m.Filters) > 0 {
+			filters = ", Where, OrderBy"
+		}
 		p.Gap()
-		p.Line("export type Orm = $rt.ModelOrm<Self, %s, Include>;", g.ormEnv(m))
+		p.Line("export type Orm = $rt.ModelOrm<Self, %s, Include%s>;", g.ormEnv(m), filters)
 	}, "}")
 
 	name := ts.Quote(m.Name)
@@ -154,8 +159,8 @@ func fields(params []*idl.Param) []*idl.Field {
 }
 
 // signature writes a method's parameters: env when it injects names or
-// runs in a Durable Object, then params.
-func (g *gen) signature(injected []string, durable *idl.DurableTarget, params []*idl.Field) []string {
+// runs in a Durable Object, then params, then more.
+func (g *gen) signature(injected []string, durable *idl.DurableTarget, params []*idl.Field, more ...optional) []string {
 	var out []string
 	if len(injected) > 0 || durable != nil {
 		var members []string
@@ -171,12 +176,12 @@ func (g *gen) signature(injected []string, durable *idl.DurableTarget, params []
 		}
 		out = append(out, "env: { "+strings.Join(members, "; ")+" }")
 	}
-	return append(out, g.params(params)...)
+	return append(out, g.params(params, more...)...)
 }
 
 // sourceMethod writes a source method's parameter list.
-func (g *gen) sourceMethod(sm *idl.SourceMethod) string {
-	return strings.Join(g.signature(sm.Injected, sm.Durable, fields(sm.Params)), ", ")
+func (g *gen) sourceMethod(sm *idl.SourceMethod, more ...optional) string {
+	return strings.Join(g.signature(sm.Injected, sm.Durable, fields(sm.Params), more...), ", ")
 }
 
 // generatedSource writes the type of one generated source.
@@ -215,9 +220,16 @@ func (g *gen) crud(m *idl.Model, src *idl.Source, stub bool, wrap string) {
 		sm           *idl.SourceMethod
 	}{{"get", "Self | null", src.Get}, {"list", "Self[]", src.List}, {"save", "Self", src.Save}} {
 		// A model without a table has no generated list.
-		if c.sm != nil && c.sm.Stub == stub && (stub || c.name != "list" || m.HasSQL()) {
-			g.p.Line("%s(%s): %s<%s>;", c.name, g.sourceMethod(c.sm), wrap, c.result)
+		if c.sm == nil || c.sm.Stub != stub || !stub && c.name == "list" && !m.HasSQL() {
+			continue
 		}
+		// A generated list filters; one the user writes is given only its
+		// own parameters (the router leaves the others unread).
+		var more []optional
+		if c.name == "list" && !stub && len(m.Filters) > 0 {
+			more = append(more, listQuery)
+		}
+		g.p.Line("%s(%s): %s<%s>;", c.name, g.sourceMethod(c.sm, more...), wrap, c.result)
 	}
 }
 

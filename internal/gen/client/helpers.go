@@ -21,11 +21,17 @@ var helperSource string
 // used; order is theirs in the files.
 var prelude, helpers, order = splitHelpers()
 
+// sharedHelpers are the declarations of shared.ts that client.ts takes
+// as helpers, spelt with a `$`: the types of $list's and $count's
+// queries are made of them, and at the top level of client.ts their
+// names would collide with a model called Order or Filter.
+var sharedHelpers = []string{"Filter", "ListQuery", "Order"}
+
 func splitHelpers() (string, map[string]string, []string) {
 	var pre []string
 	helpers := map[string]string{}
 	var order []string
-	for _, code := range declarations(tsruntime.Shared + "\n\n" + helperSource) {
+	for _, code := range declarations(dollar(tsruntime.Shared, sharedHelpers) + "\n\n" + helperSource) {
 		export, name, ok := declHead(code)
 		switch {
 		case !ok: // a file's opening comment, or its imports
@@ -150,6 +156,30 @@ func uses[T string | []byte](used map[string]bool, code T) map[string]bool {
 		i = end - 1
 	}
 	return used
+}
+
+// dollar returns code with a `$` before each identifier that is one of
+// names (in comments too, where they name the same declarations).
+func dollar(code string, names []string) string {
+	var b strings.Builder
+	b.Grow(len(code) + 64)
+	for i := 0; i < len(code); {
+		end := i
+		for end < len(code) && (isWord(code[end]) || code[end] == '$') {
+			end++
+		}
+		if end == i {
+			b.WriteByte(code[i])
+			i++
+			continue
+		}
+		if slices.Contains(names, code[i:end]) {
+			b.WriteByte('$')
+		}
+		b.WriteString(code[i:end])
+		i = end
+	}
+	return b.String()
 }
 
 // isWord reports whether c is a letter, a digit or '_' (regexp's \w).

@@ -13,10 +13,17 @@ import (
 // result.
 type call struct {
 	doc     string   // "/** GET /M/{id}/m */"
-	params  []string // "name: type": api's, then its source's get's that the object does not hold
+	params  []string // "name: type": api's, then its source's get's that the object does not hold, then a count's query
 	args    []string // their names, in order
 	keys    []string // for an instance method, the path segments' text
 	promise string   // the return type
+	// init is the last parameter, which holds the call's options: "init?:
+	// CallOptions", or a list's query, which holds them beside its where,
+	// order and after; initArg is its name.
+	init, initArg string
+	// query names the parameter holding a list's or count's where (and
+	// order and after), or is "".
+	query string
 }
 
 // call works out the call of api, an endpoint of model m. Its parameters
@@ -49,6 +56,17 @@ func (g *generator) call(m *idl.Model, api *idl.Method) *call {
 			route += "/{" + kp.Name + "}"
 		}
 	}
+	c.init, c.initArg = "init?: CallOptions", "init"
+	if filters(m, api) {
+		c.query = names.Fresh("query")
+		if api.Crud.Kind == idl.CrudList {
+			c.init = c.query + "?: $ListQuery<" + m.Name + ".Where, " + m.Name + ".OrderBy, " + m.Name + "> & CallOptions"
+			c.initArg = c.query
+		} else {
+			c.args = append(c.args, c.query)
+			c.params = append(c.params, c.query+"?: { where?: "+m.Name+".Where }")
+		}
+	}
 	// Callers append to these: clipped, each append copies.
 	c.params, c.args = slices.Clip(c.params), slices.Clip(c.args)
 	c.doc = "/** " + api.Verb + " " + route + "/" + api.Name + " */"
@@ -65,9 +83,9 @@ func (g *generator) shim(p *ts.Printer, m *idl.Model, api *idl.Method) {
 		static, args = "", append([]string{"this"}, args...)
 	}
 	p.Line("%s", c.doc)
-	p.Args(static+ts.Prop(api.Name)+"(", append(c.params, "init?: CallOptions"), "): "+c.promise+" {")
+	p.Args(static+ts.Prop(api.Name)+"(", append(c.params, c.init), "): "+c.promise+" {")
 	p.Indent(func() {
-		p.Args("return $client"+member(m.Name)+member(api.Name)+"(", append(args, "init"), ");")
+		p.Args("return $client"+member(m.Name)+member(api.Name)+"(", append(args, c.initArg), ");")
 	}, "}")
 }
 
@@ -75,7 +93,7 @@ func (g *generator) shim(p *ts.Printer, m *idl.Model, api *idl.Method) {
 // object createClient gives for m.
 func (g *generator) method(p *ts.Printer, m *idl.Model, api *idl.Method) {
 	c := g.call(m, api)
-	params := append(c.params, "init?: CallOptions")
+	params := append(c.params, c.init)
 	if !api.Static {
 		params = append([]string{"self: " + m.Name}, params...)
 	}
@@ -88,12 +106,15 @@ func (g *generator) method(p *ts.Printer, m *idl.Model, api *idl.Method) {
 		} else {
 			p.Line("%s);", url)
 		}
-		send := []string{"$c", ts.Quote(api.Verb), "$url", "init", g.reader(api.Result)}
+		send := []string{"$c", ts.Quote(api.Verb), "$url", c.initArg, g.reader(api.Result)}
 		switch {
-		case api.Verb == "GET":
+		case api.Verb == "GET" || crudKind(api) == idl.CrudDelete: // $delete: the key, and no body
 			for i, param := range api.Params {
 				values, encode := g.queryArgs(c.args[i], param.Type)
 				p.Args("$addQuery(", []string{"$url", ts.Quote(param.Name), values, encode}, ");")
+			}
+			if c.query != "" {
+				g.addListQuery(p, m, api, c.query)
 			}
 		case api.ParamsMedia == idl.Octet && len(api.Params) == 1:
 			send = append(send, "$octetBody("+c.args[0]+")")
@@ -121,4 +142,64 @@ func member(name string) string {
 		return "." + name
 	}
 	return "[" + ts.Quote(name) + "]"
+}
+
+// filters reports whether api, an endpoint of m, filters: $count, or
+// $list of a generated list (the router gives one the user writes only
+// its own parameters), of a model with filterable columns.
+func filters(m *idl.Model, api *idl.Method) bool {
+	if len(m.Filters) == 0 {
+		return false
+	}
+	switch crudKind(api) {
+	case idl.CrudCount:
+		return true
+	case idl.CrudList:
+		src := m.Source(api.Crud.Source)
+		return src != nil && src.List != nil && !src.List.Stub
+	}
+	return false
+}
+
+// crudKind returns the kind of CRUD endpoint api is, or "".
+func crudKind(api *idl.Method) string {
+	if api.Crud == nil {
+		return ""
+	}
+	return api.Crud.Kind
+}
+
+// addListQuery writes the statement adding a list's or count's query,
+// held by the parameter query, to $url: for a list, the key, which after
+// continues from; and the writers of the columns it may name whose values
+// are not sent as text (String).
+func (g *generator) addListQuery(p *ts.Printer, m *idl.Model, api *idl.Method, query string) {
+	columns := ts.Filters(m)
+	var key []string
+	if api.Crud.Kind == idl.CrudList {
+		for _, f := range m.PrimaryKey {
+			if !slices.Contains(m.Filters, f.Name) {
+				columns = append(columns, f)
+			}
+			key = append(key, ts.Quote(f.Name))
+		}
+	}
+	var writers []string
+	for _, f := range columns {
+		t := f.Type
+		if t.Kind == idl.Option {
+			t = t.Elem
+		}
+		if w := g.encoder(t); w != g.sp.Global("String") {
+			writers = append(writers, ts.Prop(f.Name)+": "+w)
+		}
+	}
+	args := []string{"$url", query}
+	if len(key) > 0 || len(writers) > 0 {
+		args = append(args, "["+strings.Join(key, ", ")+"]")
+	}
+	if len(writers) > 0 {
+		args = append(args, "{ "+strings.Join(writers, ", ")+" }")
+	}
+	p.Args("$addListQuery(", args, ");")
 }

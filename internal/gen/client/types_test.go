@@ -151,6 +151,14 @@ func TestHelpers(t *testing.T) {
 			t.Errorf("the prelude does not declare %s", name)
 		}
 	}
+	for _, name := range sharedHelpers {
+		if slices.ContainsFunc(declarations(prelude), func(d string) bool {
+			m := declName.FindStringSubmatch(d)
+			return m != nil && m[2] == name
+		}) || helpers["$"+name] == "" {
+			t.Errorf("shared.ts's %s is not the helper $%s", name, name)
+		}
+	}
 	if len(order) < 20 || len(helpers) != len(order) {
 		t.Fatalf("helpers: %d, in order: %d", len(helpers), len(order))
 	}
@@ -158,6 +166,22 @@ func TestHelpers(t *testing.T) {
 		code := helpers[name]
 		if m := declName.FindStringSubmatch(code); m[2] != name || m[1] != "" {
 			t.Errorf("helper %s is not a declaration of its name, or is exported:\n%s", name, code)
+		}
+	}
+}
+
+// TestDollar checks that dollar renames whole identifiers only.
+func TestDollar(t *testing.T) {
+	names := []string{"Filter", "Order"}
+	tests := []struct{ in, want string }{
+		{"type Filter<V> = Order<V>;", "type $Filter<V> = $Order<V>;"},
+		{"FilterOp ListFilter $Filter Filter_ order Orders", "FilterOp ListFilter $Filter Filter_ order Orders"},
+		{"x.Filter, (Filter)\n/** their Filter */", "x.$Filter, ($Filter)\n/** their $Filter */"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := dollar(tt.in, names); got != tt.want {
+			t.Errorf("dollar(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

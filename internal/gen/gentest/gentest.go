@@ -51,14 +51,16 @@ type Schema struct {
 }
 
 // Schemas are the schemas every generator has goldens for: both samples,
-// the comprehensive schema, which uses every construct, and one whose
-// global names are those of the platform's globals the generated code
-// refers to (Record, Map, Response, Date, Promise, ...).
+// the comprehensive schema, which uses every construct, one whose global
+// names are those of the platform's globals the generated code refers to
+// (Record, Map, Response, Date, Promise, ...), and one of deletes, counts
+// and filtered lists.
 var Schemas = []Schema{
 	{"weather", "testdata/samples/weather.clo", "http://localhost:5000/api"},
 	{"reddit", "testdata/samples/reddit.clo", "http://localhost:8787"},
 	{"comprehensive", "internal/syntax/parser/testdata/comprehensive.clo", "https://example.com"},
 	{"globals", "internal/gen/gentest/testdata/globals.clo", "http://localhost:8787"},
+	{"crud", "internal/gen/gentest/testdata/crud.clo", "https://example.com"},
 }
 
 // Analyze parses and analyses the schema file at path (relative to the

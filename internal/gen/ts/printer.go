@@ -1,8 +1,9 @@
 // Package ts is the TypeScript emission layer the generators of backend.ts
 // and client.ts share: a printer with one line-width policy, string and
 // property spelling, reserved words and parameter scopes, an import set,
-// how interface-description types are spelt, and ModelShape, the one
-// description of a model's properties both files declare.
+// how interface-description types are spelt, ModelShape, the one
+// description of a model's properties both files declare, and
+// FilterTypes, the types of what its lists and counts filter on.
 //
 // Generated files reach the runtime, their helpers and the platform
 // through names a schema cannot take: `$`-prefixed names (schema names
@@ -184,6 +185,29 @@ func (p *Printer) List(head string, items []string, sep, end, tail string) {
 	}
 	p.depth--
 	p.Line("%s", strings.TrimLeft(tail, " "))
+}
+
+// Union writes head + items joined by " | " + tail on one line when it
+// fits, else head, then each item on a line of its own after "| ", the
+// last followed by tail, as Prettier breaks a union type.
+func (p *Printer) Union(head string, items []string, tail string) {
+	width := 2*p.depth + len(head) + len(tail) + 3*(len(items)-1)
+	for _, it := range items {
+		width += len(it)
+	}
+	if width <= MaxWidth {
+		p.Line("%s%s%s", head, strings.Join(items, " | "), tail)
+		return
+	}
+	p.Line("%s", strings.TrimRight(head, " "))
+	p.depth++
+	for i, it := range items {
+		if i == len(items)-1 {
+			it += tail
+		}
+		p.Line("| %s", it)
+	}
+	p.depth--
 }
 
 // Args writes a call or a parameter list: head, items, tail (see List).

@@ -104,6 +104,8 @@ func TestPrinter(t *testing.T) {
 		p.List("b: { ", []string{"x: number", "y: string"}, "; ", ";", " };")
 		p.Args("c(", []string{strings.Repeat("p", 50) + ": number", strings.Repeat("q", 50) + ": string"}, "): void;")
 	}, "}")
+	p.Union("type U = ", []string{`"a"`, `"b"`}, ";")
+	p.Union("type V = ", []string{`"` + strings.Repeat("v", 50) + `"`, `"` + strings.Repeat("w", 50) + `"`}, ";")
 	want := `export interface A {
   a: number;
 
@@ -113,6 +115,10 @@ func TestPrinter(t *testing.T) {
     ` + strings.Repeat("q", 50) + `: string,
   ): void;
 }
+type U = "a" | "b";
+type V =
+  | "` + strings.Repeat("v", 50) + `"
+  | "` + strings.Repeat("w", 50) + `";
 `
 	if got := string(p.Bytes()); got != want {
 		t.Errorf("printed:\n%s\nwant:\n%s", got, want)
@@ -171,5 +177,23 @@ func TestQuoteMatchesJSON(t *testing.T) {
 				t.Errorf("Quote(%q) = %s, want %s", s, got, want)
 			}
 		}
+	}
+}
+
+// TestFilters checks that Filters finds the filterable columns among the
+// key and the other columns, in model order.
+func TestFilters(t *testing.T) {
+	field := func(name string) *idl.Field { return &idl.Field{Name: name, Type: idl.Prim(idl.Int)} }
+	m := &idl.Model{
+		PrimaryKey: []*idl.Field{field("a"), field("b")},
+		Columns:    []*idl.Field{field("c"), field("d"), field("e")},
+		Filters:    []string{"a", "d", "e"},
+	}
+	var got []string
+	for _, f := range Filters(m) {
+		got = append(got, f.Name)
+	}
+	if !slices.Equal(got, m.Filters) {
+		t.Errorf("Filters = %v, want %v", got, m.Filters)
 	}
 }

@@ -1,6 +1,7 @@
 package ts
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/idl"
@@ -141,4 +142,42 @@ func ModelShape(m *idl.Model) []Property {
 		out = append(out, Property{Name: f.Name, Kind: R2, Type: idl.Wrap(idl.Option, f.Type), Optional: true})
 	}
 	return out
+}
+
+// Filters returns the fields of m's filterable columns (m.Filters), in
+// order: what a generated list's where and order, and a count's where,
+// name.
+func Filters(m *idl.Model) []*idl.Field {
+	out := make([]*idl.Field, 0, len(m.Filters))
+	for _, f := range slices.Concat(m.PrimaryKey, m.Columns) {
+		if slices.Contains(m.Filters, f.Name) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// FilterTypes writes into a model's namespace the types of what its lists
+// filter and order on and its count filters on, its filterable columns:
+// Where, a condition (filter, shared.ts's Filter as the file spells it)
+// per column, and OrderBy, their names. A column missing from them is a
+// compile error where code names it, as it is a 400 at run time. A model
+// without filterable columns (without a table) gets neither.
+func FilterTypes(p *Printer, sp Spelling, m *idl.Model, filter string) {
+	columns := Filters(m)
+	if len(columns) == 0 {
+		return
+	}
+	names := make([]string, len(columns))
+	p.Gap()
+	p.Line("/** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */")
+	p.Block("export interface Where {", func() {
+		for i, f := range columns {
+			p.Line("%s?: %s<%s>;", Prop(f.Name), filter, sp.Type(f.Type))
+			names[i] = Quote(f.Name)
+		}
+	}, "}")
+	p.Gap()
+	p.Line(`/** The columns a list orders by ("-column" for descending), the key breaking ties. */`)
+	p.Union("export type OrderBy = ", names, ";")
 }

@@ -130,7 +130,8 @@ type InjectEntry struct {
 	Args    []*Ident
 }
 
-// A FlagTag is a tag without arguments: "[internal]", "[instance]".
+// A FlagTag is a tag without arguments: "[internal]", "[instance]",
+// "[index]", "[cascade]".
 type FlagTag struct {
 	Pos
 	Name *Ident
@@ -237,9 +238,10 @@ type KeyPart struct {
 }
 
 // A FieldBlock is a braced list of fields: "column {...}", "route {...}",
-// "shard {...}".
+// "shard {...}". Only a model's field blocks have tags.
 type FieldBlock struct {
 	Pos
+	Tags    []Tag
 	Keyword *Ident
 	Fields  []*Field
 	Braces
@@ -268,15 +270,19 @@ type IdentList struct {
 	Names []*Ident
 }
 
-// A ModelItem is one member of a model body.
+// A ModelItem is one member of a model body. Any item may be written
+// after tags (only [cascade] before a nav means something); its span
+// then starts at the first tag.
 type ModelItem interface {
 	Node
+	ItemTags() []Tag
 	modelItem()
 }
 
 // A PrimaryBlock lists primary-key fields, which may be foreign keys.
 type PrimaryBlock struct {
 	Pos
+	Tags    []Tag
 	Keyword *Ident
 	Items   []Node // *Field or *ForeignBlock
 	Braces
@@ -286,6 +292,7 @@ type PrimaryBlock struct {
 // composite "foreign (A::x, A::y) { lx ly }".
 type ForeignBlock struct {
 	Pos
+	Tags     []Tag
 	Refs     []*FieldRef
 	Paren    bool
 	Optional *Ident
@@ -307,6 +314,7 @@ type FieldRef struct {
 // or the keyless "nav Singleton { cfg }" (Refs empty, Model set).
 type NavBlock struct {
 	Pos
+	Tags   []Tag
 	Refs   []*FieldRef
 	Paren  bool
 	Model  *Ident
@@ -317,6 +325,7 @@ type NavBlock struct {
 // A StoreField is a KV or R2 field: "kv Ns::tmpl(args) { field }".
 type StoreField struct {
 	Pos
+	Tags     []Tag
 	Kind     StoreKind // KV or R2
 	Paren    bool      // written as "kv (Ns::tmpl(args))"
 	Binding  *Ident
@@ -329,6 +338,14 @@ type StoreField struct {
 // A UniqueDecl is "unique (a, b)".
 type UniqueDecl struct {
 	Pos
+	Tags   []Tag
+	Fields *IdentList
+}
+
+// An IndexDecl is "index (a, b)": an index on those columns, in order.
+type IndexDecl struct {
+	Pos
+	Tags   []Tag
 	Fields *IdentList
 }
 
@@ -338,6 +355,15 @@ func (*ForeignBlock) modelItem() {}
 func (*NavBlock) modelItem()     {}
 func (*StoreField) modelItem()   {}
 func (*UniqueDecl) modelItem()   {}
+func (*IndexDecl) modelItem()    {}
+
+func (b *FieldBlock) ItemTags() []Tag   { return b.Tags }
+func (b *PrimaryBlock) ItemTags() []Tag { return b.Tags }
+func (b *ForeignBlock) ItemTags() []Tag { return b.Tags }
+func (b *NavBlock) ItemTags() []Tag     { return b.Tags }
+func (f *StoreField) ItemTags() []Tag   { return f.Tags }
+func (u *UniqueDecl) ItemTags() []Tag   { return u.Tags }
+func (x *IndexDecl) ItemTags() []Tag    { return x.Tags }
 
 // SourceDecl is "[tags] source Name for Model { include {...} get(...) ... }".
 type SourceDecl struct {

@@ -431,7 +431,11 @@ func (p *printer) model(m *ast.ModelDecl) {
 	})
 }
 
+// modelItem prints a model item after its tags.
 func (p *printer) modelItem(it ast.ModelItem) {
+	tags := it.ItemTags()
+	p.tags(tags, false)
+	start := p.afterTags(tags, it.Span().Start) // the item's keyword
 	switch it := it.(type) {
 	case *ast.FieldBlock:
 		p.fieldBlock(it)
@@ -444,14 +448,14 @@ func (p *printer) modelItem(it ast.ModelItem) {
 				case *ast.Field:
 					p.field(n, false)
 				case *ast.ForeignBlock:
-					p.foreign(n)
+					p.foreign(n.Span().Start, n)
 				}
 			}
 		})
 	case *ast.ForeignBlock:
-		p.foreign(it)
+		p.foreign(start, it)
 	case *ast.NavBlock:
-		p.tok(it.Span().Start, "nav")
+		p.tok(start, "nav")
 		p.space()
 		if it.Model != nil {
 			p.ident(it.Model)
@@ -460,7 +464,7 @@ func (p *printer) modelItem(it ast.ModelItem) {
 		}
 		p.names(it.Braces, it.Fields)
 	case *ast.StoreField:
-		p.tok(it.Span().Start, it.Kind.String())
+		p.tok(start, it.Kind.String())
 		p.space()
 		if it.Paren {
 			p.punct("(")
@@ -476,7 +480,11 @@ func (p *printer) modelItem(it ast.ModelItem) {
 		}
 		p.names(it.Braces, it.Fields)
 	case *ast.UniqueDecl:
-		p.tok(it.Span().Start, "unique")
+		p.tok(start, "unique")
+		p.space()
+		p.identList(it.Fields)
+	case *ast.IndexDecl:
+		p.tok(start, "index")
 		p.space()
 		p.identList(it.Fields)
 	}
@@ -487,8 +495,9 @@ func (p *printer) fieldBlock(b *ast.FieldBlock) {
 	p.fields(b.Braces, b.Fields)
 }
 
-func (p *printer) foreign(f *ast.ForeignBlock) {
-	p.tok(f.Span().Start, "foreign")
+// foreign prints a foreign key whose keyword is at start.
+func (p *printer) foreign(start int, f *ast.ForeignBlock) {
+	p.tok(start, "foreign")
 	p.space()
 	p.refs(f.Refs, f.Paren)
 	if f.Optional != nil {

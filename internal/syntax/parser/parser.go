@@ -648,20 +648,18 @@ func (p *parser) fragment(start int, tags []ast.Tag) (ast.Node, bool) {
 		if next == token.LParen {
 			return nilIfNone(p.sourceItemAfterTags(start, tags)), true
 		}
-	case word == "include" && next == token.LBrace,
-		(word == "primary" || word == "column" || word == "route") && next == token.LBrace,
-		(word == "foreign" || word == "nav") && (next == token.Ident || next == token.LParen),
-		word == "unique" && next == token.LParen,
-		(word == "kv" || word == "r2") && (next == token.LParen || p.peek(2).Kind == token.ColonColon):
+	case word == "include" && next == token.LBrace:
 		if len(tags) > 0 {
-			p.errorAt(diag.UnexpectedToken, tags[0].Span(), "'%s' takes no tags", word).
-				Labelled("tag before '%s'", word)
+			p.errorAt(diag.UnexpectedToken, tags[0].Span(), "'include' takes no tags").
+				Labelled("tag before 'include'")
 			return nil, true
 		}
-		if word == "include" {
-			return nilIfNone(p.include()), true
-		}
-		return nilIfNone(p.modelItem()), true
+		return nilIfNone(p.include()), true
+	case (word == "primary" || word == "column" || word == "route") && next == token.LBrace,
+		(word == "foreign" || word == "nav") && (next == token.Ident || next == token.LParen),
+		(word == "unique" || word == "index") && next == token.LParen,
+		(word == "kv" || word == "r2") && (next == token.LParen || p.peek(2).Kind == token.ColonColon):
+		return nilIfNone(p.modelItemAfterTags(start, tags)), true
 	}
 	return nil, false
 }
@@ -825,9 +823,20 @@ func (p *parser) model(start int, tags []ast.Tag) ast.Decl {
 	return m
 }
 
-var modelItems = []string{"primary", "column", "route", "foreign", "nav", "kv", "r2", "unique"}
+var modelItems = []string{"primary", "column", "route", "foreign", "nav", "kv", "r2", "unique", "index"}
 
+// modelItem parses "[tags] item". Tags are accepted before any item and
+// judged by semantic analysis, which knows which one it means something on.
 func (p *parser) modelItem() ast.ModelItem {
+	start := p.tok().Start
+	tags, ok := p.tags()
+	if !ok {
+		return nil
+	}
+	return p.modelItemAfterTags(start, tags)
+}
+
+func (p *parser) modelItemAfterTags(start int, tags []ast.Tag) ast.ModelItem {
 	t := p.tok()
 	word := ""
 	if t.Kind == token.Ident {
@@ -835,43 +844,44 @@ func (p *parser) modelItem() ast.ModelItem {
 	}
 	switch word {
 	case "primary":
-		return p.primary()
+		return p.primary(start, tags)
 	case "column", "route":
 		kw := p.ident("", "")
 		fields, br := p.fieldBody(word+" block", word+" name")
-		return &ast.FieldBlock{Pos: p.from(kw.Span().Start), Keyword: kw, Fields: fields, Braces: br}
+		return &ast.FieldBlock{Pos: p.from(start), Tags: tags, Keyword: kw, Fields: fields, Braces: br}
 	case "foreign":
-		if f := p.foreign(); f != nil {
+		if f := p.foreign(start, tags); f != nil {
 			return f
 		}
 		return nil
 	case "nav":
-		return p.nav()
+		return p.nav(start, tags)
 	case "kv":
-		return p.storeField(ast.KV)
+		return p.storeField(start, tags, ast.KV)
 	case "r2":
-		return p.storeField(ast.R2)
-	case "unique":
+		return p.storeField(start, tags, ast.R2)
+	case "unique", "index":
 		p.next()
-		list := p.identList("a field name", "in 'unique'")
+		list := p.identList("a field name", "in '"+word+"'")
 		if list == nil {
 			return nil
 		}
 		if len(list.Names) == 0 {
-			p.errorAt(diag.UnexpectedToken, list.Span(), "unique needs at least one field").
+			p.errorAt(diag.UnexpectedToken, list.Span(), "%s needs at least one field", word).
 				Labelled("empty list")
 			return nil
 		}
-		return &ast.UniqueDecl{Pos: p.from(t.Start), Fields: list}
+		if word == "index" {
+			return &ast.IndexDecl{Pos: p.from(start), Tags: tags, Fields: list}
+		}
+		return &ast.UniqueDecl{Pos: p.from(start), Tags: tags, Fields: list}
 	}
 	d := p.errorf(diag.ExpectedItem, "expected a model item, found %s", p.describe(t)).
 		Labelled("not a model item").
-		Helpf("a model holds primary, column, route, foreign, nav, kv, r2 and unique items")
+		Helpf("a model holds primary, column, route, foreign, nav, kv, r2, unique and index items")
 	switch {
 	case t.Kind == token.Ident && p.peek(1).Kind == token.Colon:
 		d.Help = []string{fmt.Sprintf("fields go inside a block: `column { %s: ... }`", word)}
-	case t.Kind == token.LBrack:
-		d.Help = []string{"tags go on the fields inside a block, or before 'model'"}
 	case t.Kind == token.Ident:
 		if s, ok := suggest.Closest(word, modelItems); ok {
 			d.Help = []string{fmt.Sprintf("did you mean '%s'?", s)}
@@ -880,12 +890,12 @@ func (p *parser) modelItem() ast.ModelItem {
 	return nil
 }
 
-func (p *parser) primary() ast.ModelItem {
+func (p *parser) primary(start int, tags []ast.Tag) ast.ModelItem {
 	kw := p.ident("", "")
-	pb := &ast.PrimaryBlock{Keyword: kw}
+	pb := &ast.PrimaryBlock{Tags: tags, Keyword: kw}
 	pb.Braces = p.body("primary block", func() bool {
 		if p.is(0, "foreign") && p.peek(1).Kind != token.Colon {
-			f := p.foreign()
+			f := p.foreign(p.tok().Start, nil)
 			if f != nil {
 				pb.Items = append(pb.Items, f)
 			}
@@ -897,7 +907,7 @@ func (p *parser) primary() ast.ModelItem {
 		}
 		return f != nil
 	})
-	pb.Pos = p.from(kw.Span().Start)
+	pb.Pos = p.from(start)
 	return pb
 }
 
@@ -958,24 +968,24 @@ func (p *parser) refs(context string, key bool) ([]*ast.FieldRef, bool, bool) {
 	return refs, true, ok
 }
 
-func (p *parser) foreign() *ast.ForeignBlock {
-	kw := p.ident("", "")
+func (p *parser) foreign(start int, tags []ast.Tag) *ast.ForeignBlock {
+	p.next()
 	refs, paren, ok := p.refs("after 'foreign'", false)
 	if !ok {
 		return nil
 	}
-	f := &ast.ForeignBlock{Refs: refs, Paren: paren}
+	f := &ast.ForeignBlock{Tags: tags, Refs: refs, Paren: paren}
 	if p.is(0, "optional") {
 		f.Optional = p.ident("", "")
 	}
 	f.Fields, f.Braces = p.nameBody("foreign key block", "a local field name")
-	f.Pos = p.from(kw.Span().Start)
+	f.Pos = p.from(start)
 	return f
 }
 
-func (p *parser) nav() ast.ModelItem {
-	kw := p.ident("", "")
-	n := &ast.NavBlock{}
+func (p *parser) nav(start int, tags []ast.Tag) ast.ModelItem {
+	p.next()
+	n := &ast.NavBlock{Tags: tags}
 	if p.tok().Kind == token.Ident && p.peek(1).Kind != token.ColonColon {
 		n.Model = p.ident("", "")
 	} else {
@@ -985,15 +995,15 @@ func (p *parser) nav() ast.ModelItem {
 		}
 	}
 	n.Fields, n.Braces = p.nameBody("navigation block", "a navigation field name")
-	n.Pos = p.from(kw.Span().Start)
+	n.Pos = p.from(start)
 	return n
 }
 
 // storeField parses "kv Ns::tmpl(args) { field }" and the form wrapped in
 // parentheses, "kv (Ns::tmpl(args)) { field }".
-func (p *parser) storeField(kind ast.StoreKind) ast.ModelItem {
-	kw := p.ident("", "")
-	sf := &ast.StoreField{Kind: kind}
+func (p *parser) storeField(start int, tags []ast.Tag, kind ast.StoreKind) ast.ModelItem {
+	p.next()
+	sf := &ast.StoreField{Tags: tags, Kind: kind}
 	if p.tok().Kind == token.LParen {
 		p.next()
 		sf.Paren = true
@@ -1019,7 +1029,7 @@ func (p *parser) storeField(kind ast.StoreKind) ast.ModelItem {
 		}
 	}
 	sf.Fields, sf.Braces = p.nameBody(kind.String()+" field block", "a field name")
-	sf.Pos = p.from(kw.Span().Start)
+	sf.Pos = p.from(start)
 	return sf
 }
 

@@ -14,7 +14,10 @@ import (
 // validators are the tags that take one literal argument.
 var validators = []string{"gt", "gte", "lt", "lte", "step", "len", "minlen", "maxlen", "regex"}
 
-var tagNames = append([]string{"crud", "inject", "internal", "instance", "source"}, validators...)
+// flags are the tags without arguments.
+var flags = []string{"internal", "instance", "index", "cascade"}
+
+var tagNames = slices.Concat([]string{"crud", "inject", "internal", "instance", "source", "index", "cascade"}, validators)
 
 // tags parses a run of "[...]" tags. It reports false when a tag was
 // malformed; the caller then gives up on the item the tags belong to.
@@ -90,7 +93,7 @@ func (p *parser) tagBody(start int) ast.Tag {
 			p.next()
 		}
 		tag = &ast.InjectTag{Name: name, Entries: entries}
-	case word == "internal" || word == "instance":
+	case slices.Contains(flags, word):
 		tag = &ast.FlagTag{Name: name}
 	case word == "source":
 		src := p.ident("a data source name", "after 'source'")

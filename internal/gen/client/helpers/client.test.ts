@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { HttpResult, KValue } from "../../../../runtime/src/shared.js";
 import {
+  $addListQuery,
   $addQuery,
   $arrayOf,
   $asJson,
@@ -10,6 +11,7 @@ import {
   $asVoid,
   $connect,
   $decodeFields,
+  $encodeDate,
   $endpoint,
   $fromBase64,
   $jsonBody,
@@ -144,6 +146,42 @@ describe("encoding", () => {
     const url = new URL("https://api.test/M/m");
     $addQuery(url, "ids", [1, null, 2, undefined], String);
     expect(url.search).toBe("?ids=1&ids=2");
+  });
+
+  const writers = { born: $encodeDate };
+
+  it("writes a list's where as <column>.<op>=<value>, each value as text or by its column's writer", () => {
+    const url = new URL("https://api.test/M/$list");
+    const where = {
+      name: { prefix: "A&B", ne: "Ann" },
+      born: { gte: new Date(0), in: [new Date(1000), new Date(2000)] },
+      nick: { null: false },
+    };
+    $addListQuery(url, { where }, ["id"], writers);
+    expect([...url.searchParams]).toEqual([
+      ["name.prefix", "A&B"],
+      ["name.ne", "Ann"],
+      ["born.gte", "1970-01-01T00:00:00.000Z"],
+      ["born.in", "1970-01-01T00:00:01.000Z"],
+      ["born.in", "1970-01-01T00:00:02.000Z"],
+      ["nick.null", "false"],
+    ]);
+  });
+
+  it("continues after an object by its key and order column, unless the list's parameters gave them", () => {
+    const after = { id: 7, name: "Bea", born: new Date(0), nick: null };
+    const url = new URL("https://api.test/M/$list");
+    $addListQuery(url, { order: "-born", after }, ["id"], writers);
+    expect(url.search).toBe("?order=-born&lastSeen_id=7&lastSeen_born=1970-01-01T00%3A00%3A00.000Z");
+
+    const given = new URL("https://api.test/M/$list?lastSeen_id=3");
+    $addListQuery(given, { order: "nick", after }, ["id"], writers);
+    expect(given.search).toBe("?lastSeen_id=3&order=nick"); // a null order value is left out, as null always is
+
+    const none = new URL("https://api.test/M/$count");
+    $addListQuery(none, undefined);
+    $addListQuery(none, { after });
+    expect(none.search).toBe("");
   });
 
   it("sends bytes as base64 in JSON, and raw as a stream body", () => {

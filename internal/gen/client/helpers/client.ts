@@ -155,6 +155,47 @@ export function $addQuery<T>(
   }
 }
 
+/**
+ * Appends a list's or count's query: each condition of where as
+ * <column>.<op>=<value> (in once per value, null as true or false), order
+ * as order=<column> or order=-<column>, and after, the last object of the
+ * previous page, as the lastSeen_ parameters of key and of the order
+ * column (those the list's own parameters gave are kept). Values are
+ * written as GET parameters are: as text, or by their column's writer in
+ * writers (dates, blobs, JSON).
+ */
+export function $addListQuery(
+  url: globalThis.URL,
+  query: { where?: object; order?: string; after?: object } | undefined,
+  key: readonly string[] = [],
+  writers: globalThis.Record<string, (value: never) => string> = {},
+): void {
+  if (!query) return;
+  const params = url.searchParams;
+  const write = (column: string, value: unknown) => (writers[column] ?? globalThis.String)(value as never);
+  for (const [column, filter] of globalThis.Object.entries(query.where ?? {})) {
+    for (const [op, value] of globalThis.Object.entries((filter ?? {}) as globalThis.Record<string, unknown>)) {
+      if (value === undefined) continue;
+      for (const v of op === "in" ? (value as unknown[]) : [value]) {
+        params.append(column + "." + op, op === "null" ? globalThis.String(v) : write(column, v));
+      }
+    }
+  }
+  if (query.order !== undefined) {
+    params.append("order", query.order);
+  }
+  if (query.after) {
+    const after = query.after as globalThis.Record<string, unknown>;
+    const order = query.order?.replace(/^-/, "");
+    for (const column of order === undefined ? key : [...key, order]) {
+      const name = "lastSeen_" + column;
+      if (after[column] != null && !params.has(name)) {
+        params.append(name, write(column, after[column]));
+      }
+    }
+  }
+}
+
 /** A JSON body holding the parameters by name; bytes travel as base64, dates as ISO strings. */
 export function $jsonBody(params: globalThis.Record<string, unknown>): $Body {
   const data = globalThis.JSON.stringify(params, (_key, value: unknown) =>

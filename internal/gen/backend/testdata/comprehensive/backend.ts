@@ -166,6 +166,15 @@ export namespace Page {
     config?: $rt.Leaf;
   }
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $rt.Filter<number>;
+    title?: $rt.Filter<string>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "title";
+
   export interface Api {}
 
   export namespace GeneratedSource {
@@ -175,12 +184,12 @@ export namespace Page {
       getQuery(id: number): $rt.SqlStatement;
       listQuery(lastSeen_id: number | null, limit: number): $rt.SqlStatement;
       get(env: { ctx: Tenant }, slug: string, id: number): Promise<Self | null>;
-      list(env: { ctx: Tenant }, slug: string, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      list(env: { ctx: Tenant }, slug: string, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { ctx: Tenant }, slug: string, model: $rt.DeepPartial<Page.Self>): Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, Tenant, Include>;
+  export type Orm = $rt.ModelOrm<Self, Tenant, Include, Where, OrderBy>;
 }
 
 export const Page = {
@@ -296,6 +305,14 @@ export namespace Tag {
   /** An include tree: the navigations, KV and R2 fields to load, each with the tree below it. */
   export interface Include {}
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    name?: $rt.Filter<string>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "name";
+
   export interface Api {}
 
   export namespace GeneratedSource {
@@ -305,12 +322,12 @@ export namespace Tag {
       getQuery(env: { Main: Env.Main }, name: string, category: string): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_name: string | null, lastSeen_category: string | null, limit: number): D1PreparedStatement;
       get(env: { Main: Env.Main }, name: string, category: string): Promise<Self | null>;
-      list(env: { Main: Env.Main }, lastSeen_name: string | null, lastSeen_category: string | null, limit: number): Promise<Self[]>;
+      list(env: { Main: Env.Main }, lastSeen_name: string | null, lastSeen_category: string | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { Main: Env.Main }, model: $rt.DeepPartial<Tag.Self>): Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, { Main: Env.Main }, Include>;
+  export type Orm = $rt.ModelOrm<Self, { Main: Env.Main }, Include, Where, OrderBy>;
 }
 
 export const Tag = {
@@ -349,6 +366,18 @@ export namespace User {
     avatar?: $rt.Leaf;
   }
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $rt.Filter<number>;
+    name?: $rt.Filter<string>;
+    email?: $rt.Filter<string>;
+    active?: $rt.Filter<boolean>;
+    joined?: $rt.Filter<Date>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "name" | "email" | "active" | "joined";
+
   export interface Api {
     me(self: Self): $rt.ApiResult<User.Self>;
     lite(self: Self): $rt.ApiResult<$rt.DeepPartial<User.Self>>;
@@ -368,7 +397,7 @@ export namespace User {
       getQuery(env: { Main: Env.Main }, id: number): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
       get(env: { Main: Env.Main }, id: number): Promise<Self | null>;
-      list(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      list(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { Main: Env.Main }, model: $rt.DeepPartial<User.Self>): Promise<Self>;
     }
 
@@ -378,7 +407,7 @@ export namespace User {
       getQuery(env: { Main: Env.Main }, id: number): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
       get(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, id: number): Promise<Self | null>;
-      list(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      list(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { Cache: Env.Cache; Files: Env.Files; Main: Env.Main }, model: $rt.DeepPartial<User.Self>): Promise<Self>;
     }
 
@@ -399,7 +428,7 @@ export namespace User {
     export type Impl = GeneratedSource.WithPosts & Crud;
   }
 
-  export type Orm = $rt.ModelOrm<Self, { Cache?: Env.Cache; Files?: Env.Files; Main: Env.Main }, Include>;
+  export type Orm = $rt.ModelOrm<Self, { Cache?: Env.Cache; Files?: Env.Files; Main: Env.Main }, Include, Where, OrderBy>;
 }
 
 export const User = {
@@ -437,6 +466,16 @@ export namespace Post {
     tags?: PostTag.Include;
   }
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $rt.Filter<number>;
+    authorId?: $rt.Filter<number>;
+    replyToId?: $rt.Filter<number | null>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "authorId" | "replyToId";
+
   export interface Api {}
 
   export namespace GeneratedSource {
@@ -446,12 +485,12 @@ export namespace Post {
       getQuery(env: { Main: Env.Main }, id: number): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
       get(env: { Main: Env.Main }, id: number): Promise<Self | null>;
-      list(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      list(env: { Main: Env.Main }, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { Main: Env.Main }, model: $rt.DeepPartial<Post.Self>): Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, { Main: Env.Main }, Include>;
+  export type Orm = $rt.ModelOrm<Self, { Main: Env.Main }, Include, Where, OrderBy>;
 }
 
 export const Post = {
@@ -480,6 +519,15 @@ export namespace PostTag {
     tag?: Tag.Include;
   }
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    postId?: $rt.Filter<number>;
+    tagName?: $rt.Filter<string>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "postId" | "tagName";
+
   export interface Api {}
 
   export namespace GeneratedSource {
@@ -489,12 +537,12 @@ export namespace PostTag {
       getQuery(env: { Main: Env.Main }, postId: number, tagName: string, tagCategory: string): D1PreparedStatement;
       listQuery(env: { Main: Env.Main }, lastSeen_postId: number | null, lastSeen_tagName: string | null, lastSeen_tagCategory: string | null, limit: number): D1PreparedStatement;
       get(env: { Main: Env.Main }, postId: number, tagName: string, tagCategory: string): Promise<Self | null>;
-      list(env: { Main: Env.Main }, lastSeen_postId: number | null, lastSeen_tagName: string | null, lastSeen_tagCategory: string | null, limit: number): Promise<Self[]>;
+      list(env: { Main: Env.Main }, lastSeen_postId: number | null, lastSeen_tagName: string | null, lastSeen_tagCategory: string | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { Main: Env.Main }, model: $rt.DeepPartial<PostTag.Self>): Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, { Main: Env.Main }, Include>;
+  export type Orm = $rt.ModelOrm<Self, { Main: Env.Main }, Include, Where, OrderBy>;
 }
 
 export const PostTag = {

@@ -126,6 +126,16 @@ export const JSON = {
   impl: $rt.modelImpl<JSON.Api, {}>($cidl, "JSON"),
 } as const;
 
+export namespace NonNullable {
+  export interface Api {}
+}
+
+export const NonNullable = {
+  Tag: "NonNullable",
+  Meta: $rt.modelMeta($cidl, "NonNullable"),
+  impl: $rt.modelImpl<NonNullable.Api, {}>($cidl, "NonNullable"),
+} as const;
+
 export namespace Object {
   export interface Api {}
 }
@@ -134,6 +144,16 @@ export const Object = {
   Tag: "Object",
   Meta: $rt.modelMeta($cidl, "Object"),
   impl: $rt.modelImpl<Object.Api, {}>($cidl, "Object"),
+} as const;
+
+export namespace Partial {
+  export interface Api {}
+}
+
+export const Partial = {
+  Tag: "Partial",
+  Meta: $rt.modelMeta($cidl, "Partial"),
+  impl: $rt.modelImpl<Partial.Api, {}>($cidl, "Partial"),
 } as const;
 
 export namespace Promise {
@@ -187,6 +207,15 @@ export namespace Record {
     blob?: $rt.Leaf;
   }
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $rt.Filter<number>;
+    at?: $rt.Filter<globalThis.Date>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "at";
+
   export interface Api {
     stamp(self: Self, env: { Error: Error; URL: Env.URL }, at: globalThis.Date): $rt.ApiResult<Date>;
     upload(self: Self, data: globalThis.ReadableStream): $rt.ApiResult<void>;
@@ -200,12 +229,12 @@ export namespace Record {
       getQuery(env: { D1Database: Env.D1Database }, id: number): globalThis.D1PreparedStatement;
       listQuery(env: { D1Database: Env.D1Database }, lastSeen_id: number | null, limit: number): globalThis.D1PreparedStatement;
       get(env: { D1Database: Env.D1Database; KVNamespace: Env.KVNamespace; R2Bucket: Env.R2Bucket }, id: number): globalThis.Promise<Self | null>;
-      list(env: { D1Database: Env.D1Database; KVNamespace: Env.KVNamespace; R2Bucket: Env.R2Bucket }, lastSeen_id: number | null, limit: number): globalThis.Promise<Self[]>;
+      list(env: { D1Database: Env.D1Database; KVNamespace: Env.KVNamespace; R2Bucket: Env.R2Bucket }, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): globalThis.Promise<Self[]>;
       save(env: { D1Database: Env.D1Database; KVNamespace: Env.KVNamespace; R2Bucket: Env.R2Bucket }, model: $rt.DeepPartial<Record.Self>): globalThis.Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, { D1Database: Env.D1Database; KVNamespace?: Env.KVNamespace; R2Bucket?: Env.R2Bucket }, Include>;
+  export type Orm = $rt.ModelOrm<Self, { D1Database: Env.D1Database; KVNamespace?: Env.KVNamespace; R2Bucket?: Env.R2Bucket }, Include, Where, OrderBy>;
 }
 
 export const Record = {
@@ -335,6 +364,15 @@ export namespace Map {
   /** An include tree: the navigations, KV and R2 fields to load, each with the tree below it. */
   export interface Include {}
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $rt.Filter<number>;
+    recordId?: $rt.Filter<number>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "recordId";
+
   export interface Api {}
 
   export namespace GeneratedSource {
@@ -344,12 +382,12 @@ export namespace Map {
       getQuery(env: { D1Database: Env.D1Database }, id: number): globalThis.D1PreparedStatement;
       listQuery(env: { D1Database: Env.D1Database }, lastSeen_id: number | null, limit: number): globalThis.D1PreparedStatement;
       get(env: { D1Database: Env.D1Database }, id: number): globalThis.Promise<Self | null>;
-      list(env: { D1Database: Env.D1Database }, lastSeen_id: number | null, limit: number): globalThis.Promise<Self[]>;
+      list(env: { D1Database: Env.D1Database }, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): globalThis.Promise<Self[]>;
       save(env: { D1Database: Env.D1Database }, model: $rt.DeepPartial<Map.Self>): globalThis.Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, { D1Database: Env.D1Database }, Include>;
+  export type Orm = $rt.ModelOrm<Self, { D1Database: Env.D1Database }, Include, Where, OrderBy>;
 }
 
 export const Map = {

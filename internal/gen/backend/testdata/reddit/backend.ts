@@ -120,6 +120,14 @@ export namespace Post {
     comments?: Comment.Include;
   }
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $rt.Filter<number>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id";
+
   export interface Api {
     create(env: { ctx: SubRedditDo; AuthUser: AuthUser; UserDo: Env.UserDo }, subId: string, title: string, content: string): $rt.ApiResult<Post.Self>;
     vote(self: Self, env: { ctx: SubRedditDo; AuthUser: AuthUser }, subId: string, delta: number): $rt.ApiResult<Post.Self>;
@@ -132,12 +140,12 @@ export namespace Post {
       getQuery(id: number): $rt.SqlStatement;
       listQuery(lastSeen_id: number | null, limit: number): $rt.SqlStatement;
       get(env: { ctx: SubRedditDo }, subId: string, id: number): Promise<Self | null>;
-      list(env: { ctx: SubRedditDo }, subId: string, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      list(env: { ctx: SubRedditDo }, subId: string, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { ctx: SubRedditDo }, subId: string, model: $rt.DeepPartial<Post.Self>): Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, SubRedditDo, Include>;
+  export type Orm = $rt.ModelOrm<Self, SubRedditDo, Include, Where, OrderBy>;
 }
 
 export const Post = {
@@ -250,6 +258,15 @@ export namespace Comment {
   /** An include tree: the navigations, KV and R2 fields to load, each with the tree below it. */
   export interface Include {}
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $rt.Filter<number>;
+    postId?: $rt.Filter<number>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "postId";
+
   export interface Api {
     create(env: { ctx: SubRedditDo; AuthUser: AuthUser; UserDo: Env.UserDo }, subId: string, postId: number, content: string): $rt.ApiResult<Comment.Self>;
     vote(self: Self, env: { ctx: SubRedditDo; AuthUser: AuthUser }, subId: string, delta: number): $rt.ApiResult<Comment.Self>;
@@ -262,12 +279,12 @@ export namespace Comment {
       getQuery(id: number): $rt.SqlStatement;
       listQuery(lastSeen_id: number | null, limit: number): $rt.SqlStatement;
       get(env: { ctx: SubRedditDo }, subId: string, id: number): Promise<Self | null>;
-      list(env: { ctx: SubRedditDo }, subId: string, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      list(env: { ctx: SubRedditDo }, subId: string, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { ctx: SubRedditDo }, subId: string, model: $rt.DeepPartial<Comment.Self>): Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, SubRedditDo, Include>;
+  export type Orm = $rt.ModelOrm<Self, SubRedditDo, Include, Where, OrderBy>;
 }
 
 export const Comment = {

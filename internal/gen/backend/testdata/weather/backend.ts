@@ -40,6 +40,14 @@ export namespace WeatherReport {
     weatherEntries?: Weather.Include;
   }
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $rt.Filter<number>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id";
+
   export interface Api {}
 
   export namespace GeneratedSource {
@@ -49,12 +57,12 @@ export namespace WeatherReport {
       getQuery(env: { db: Env.db }, id: number): D1PreparedStatement;
       listQuery(env: { db: Env.db }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
       get(env: { db: Env.db }, id: number): Promise<Self | null>;
-      list(env: { db: Env.db }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      list(env: { db: Env.db }, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { db: Env.db }, model: $rt.DeepPartial<WeatherReport.Self>): Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, { db: Env.db }, Include>;
+  export type Orm = $rt.ModelOrm<Self, { db: Env.db }, Include, Where, OrderBy>;
 }
 
 export const WeatherReport = {
@@ -88,6 +96,15 @@ export namespace Weather {
     photo?: $rt.Leaf;
   }
 
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $rt.Filter<number>;
+    weatherReportId?: $rt.Filter<number>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "weatherReportId";
+
   export interface Api {
     uploadPhoto(self: Self, env: { Bucket: Env.Bucket }, s: ReadableStream): $rt.ApiResult<void>;
     downloadPhoto(self: Self): $rt.ApiResult<ReadableStream | ArrayBuffer | Uint8Array | Blob>;
@@ -100,7 +117,7 @@ export namespace Weather {
       getQuery(env: { db: Env.db }, id: number): D1PreparedStatement;
       listQuery(env: { db: Env.db }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
       get(env: { Bucket: Env.Bucket; db: Env.db }, id: number): Promise<Self | null>;
-      list(env: { Bucket: Env.Bucket; db: Env.db }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      list(env: { Bucket: Env.Bucket; db: Env.db }, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { Bucket: Env.Bucket; db: Env.db }, model: $rt.DeepPartial<Weather.Self>): Promise<Self>;
     }
 
@@ -110,12 +127,12 @@ export namespace Weather {
       getQuery(env: { db: Env.db }, id: number): D1PreparedStatement;
       listQuery(env: { db: Env.db }, lastSeen_id: number | null, limit: number): D1PreparedStatement;
       get(env: { Bucket: Env.Bucket; db: Env.db }, id: number): Promise<Self | null>;
-      list(env: { Bucket: Env.Bucket; db: Env.db }, lastSeen_id: number | null, limit: number): Promise<Self[]>;
+      list(env: { Bucket: Env.Bucket; db: Env.db }, lastSeen_id: number | null, limit: number, query?: $rt.ListQuery<Where, OrderBy, Self>): Promise<Self[]>;
       save(env: { Bucket: Env.Bucket; db: Env.db }, model: $rt.DeepPartial<Weather.Self>): Promise<Self>;
     }
   }
 
-  export type Orm = $rt.ModelOrm<Self, { Bucket?: Env.Bucket; db: Env.db }, Include>;
+  export type Orm = $rt.ModelOrm<Self, { Bucket?: Env.Bucket; db: Env.db }, Include, Where, OrderBy>;
 }
 
 export const Weather = {

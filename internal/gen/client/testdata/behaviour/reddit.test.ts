@@ -173,7 +173,12 @@ describe("reddit", () => {
   });
 
   it("types a sharded list", () => {
-    expectTypeOf(Post.$list).parameters.toEqualTypeOf<[string, number | null, number, CallOptions?]>();
+    // The last parameter holds the call's options and the list's query.
+    type Query = NonNullable<Parameters<typeof Post.$list>[3]>;
+    expectTypeOf(Post.$list).parameters.toEqualTypeOf<[string, number | null, number, Query?]>();
+    expectTypeOf<Query>().toMatchTypeOf<CallOptions>();
+    expectTypeOf<Query["where"]>().toEqualTypeOf<Post.Where | undefined>();
+    expectTypeOf<Query["order"]>().toEqualTypeOf<Post.OrderBy | `-${Post.OrderBy}` | undefined>();
     expectTypeOf(Post.prototype.vote).parameters.toEqualTypeOf<[string, number, CallOptions?]>();
     expectTypeOf<Parameters<Client["Post"]["vote"]>>().toEqualTypeOf<[Post, string, number, CallOptions?]>();
   });

@@ -166,9 +166,34 @@ export class Page {
   slug!: string;
   config?: TenantConfig | null;
 
+  /** DELETE /Page/$delete */
+  static $delete(slug: string, id: number, init?: CallOptions): Promise<HttpResult<void>> {
+    return $client.Page.$delete(slug, id, init);
+  }
+
+  /** GET /Page/$count */
+  static $count(
+    slug: string,
+    query?: { where?: Page.Where },
+    init?: CallOptions,
+  ): Promise<HttpResult<number>> {
+    return $client.Page.$count(slug, query, init);
+  }
+
   static fromJson(data: unknown): Page {
     return $decodeFields(Object.assign(new Page(), data), { config: TenantConfig.fromJson });
   }
+}
+
+export namespace Page {
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $Filter<number>;
+    title?: $Filter<string>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "title";
 }
 
 export class Profile {
@@ -302,9 +327,9 @@ export class User {
   static $list(
     lastSeen_id: number | null,
     limit: number,
-    init?: CallOptions,
+    query?: $ListQuery<User.Where, User.OrderBy, User> & CallOptions,
   ): Promise<HttpResult<User[]>> {
-    return $client.User.$list(lastSeen_id, limit, init);
+    return $client.User.$list(lastSeen_id, limit, query);
   }
 
   /** GET /User/$list_WithPosts */
@@ -326,6 +351,16 @@ export class User {
     return $client.User.$save_WithPosts(user, init);
   }
 
+  /** DELETE /User/$delete */
+  static $delete(id: number, init?: CallOptions): Promise<HttpResult<void>> {
+    return $client.User.$delete(id, init);
+  }
+
+  /** GET /User/$count */
+  static $count(query?: { where?: User.Where }, init?: CallOptions): Promise<HttpResult<number>> {
+    return $client.User.$count(query, init);
+  }
+
   static fromJson(data: unknown): User {
     return $decodeFields(Object.assign(new User(), data), {
       joined: $decodeDate,
@@ -335,6 +370,20 @@ export class User {
       avatar: R2Object.fromJson,
     });
   }
+}
+
+export namespace User {
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $Filter<number>;
+    name?: $Filter<string>;
+    email?: $Filter<string>;
+    active?: $Filter<boolean>;
+    joined?: $Filter<Date>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "name" | "email" | "active" | "joined";
 }
 
 export class Post {
@@ -370,7 +419,27 @@ export function createClient(options: ClientOptions) {
   const $c = $connect(options);
   return {
     Home: {},
-    Page: {},
+    Page: {
+      /** DELETE /Page/$delete */
+      $delete(slug: string, id: number, init?: CallOptions): Promise<HttpResult<void>> {
+        const $url = $endpoint($c, "Page", "$delete");
+        $addQuery($url, "slug", [slug], String);
+        $addQuery($url, "id", [id], String);
+        return $send($c, "DELETE", $url, init, $asVoid);
+      },
+
+      /** GET /Page/$count */
+      $count(
+        slug: string,
+        query?: { where?: Page.Where },
+        init?: CallOptions,
+      ): Promise<HttpResult<number>> {
+        const $url = $endpoint($c, "Page", "$count");
+        $addQuery($url, "slug", [slug], String);
+        $addListQuery($url, query);
+        return $send($c, "GET", $url, init, $asJson<number>());
+      },
+    },
     Profile: {},
     Reports: {
       /** GET /Reports/download */
@@ -486,12 +555,13 @@ export function createClient(options: ClientOptions) {
       $list(
         lastSeen_id: number | null,
         limit: number,
-        init?: CallOptions,
+        query?: $ListQuery<User.Where, User.OrderBy, User> & CallOptions,
       ): Promise<HttpResult<User[]>> {
         const $url = $endpoint($c, "User", "$list");
         $addQuery($url, "lastSeen_id", [lastSeen_id], String);
         $addQuery($url, "limit", [limit], String);
-        return $send($c, "GET", $url, init, $asJson($arrayOf(User.fromJson)));
+        $addListQuery($url, query, ["id"], { joined: $encodeDate });
+        return $send($c, "GET", $url, query, $asJson($arrayOf(User.fromJson)));
       },
 
       /** GET /User/$list_WithPosts */
@@ -517,6 +587,20 @@ export function createClient(options: ClientOptions) {
         const $url = $endpoint($c, "User", "$save_WithPosts");
         return $send($c, "POST", $url, init, $asJson(User.fromJson), $jsonBody({ user }));
       },
+
+      /** DELETE /User/$delete */
+      $delete(id: number, init?: CallOptions): Promise<HttpResult<void>> {
+        const $url = $endpoint($c, "User", "$delete");
+        $addQuery($url, "id", [id], String);
+        return $send($c, "DELETE", $url, init, $asVoid);
+      },
+
+      /** GET /User/$count */
+      $count(query?: { where?: User.Where }, init?: CallOptions): Promise<HttpResult<number>> {
+        const $url = $endpoint($c, "User", "$count");
+        $addListQuery($url, query, [], { joined: $encodeDate });
+        return $send($c, "GET", $url, init, $asJson<number>());
+      },
     },
     Post: {},
     PostTag: {},
@@ -525,6 +609,39 @@ export function createClient(options: ClientOptions) {
 
 /** The platform's Headers class: workers-types declares it as a class, which globalThis does not list. */
 const $Headers = (globalThis as unknown as { Headers: new (init?: globalThis.HeadersInit) => globalThis.Headers }).Headers;
+
+/**
+ * Conditions on one column of a filtered list or count, V being the
+ * column's value type (null included when the column is optional): every
+ * condition given must hold. in matches any of its values; prefix, on text
+ * columns, the values starting with it; null, on optional columns, the
+ * rows where the column is (true) or is not (false) null.
+ */
+type $Filter<V> = {
+  eq?: globalThis.NonNullable<V>;
+  ne?: globalThis.NonNullable<V>;
+  lt?: globalThis.NonNullable<V>;
+  lte?: globalThis.NonNullable<V>;
+  gt?: globalThis.NonNullable<V>;
+  gte?: globalThis.NonNullable<V>;
+  in?: readonly globalThis.NonNullable<V>[];
+} & (globalThis.NonNullable<V> extends string ? { prefix?: string } : unknown) &
+  (null extends V ? { null?: boolean } : unknown);
+
+/** An order on column C: ascending by its name, descending by "-" and its name. The key breaks ties. */
+type $Order<C extends string> = C | `-${C}`;
+
+/**
+ * What a filtered list takes beyond its page size: Where maps filterable
+ * columns to their $Filter, C names them, Self is the model. after is the
+ * last object of the previous page (its key and order column are read):
+ * the page continues after it.
+ */
+interface $ListQuery<Where, C extends string, Self> {
+  where?: Where;
+  order?: $Order<C>;
+  after?: globalThis.Partial<Self>;
+}
 
 /** A client's connection: the API's base URL and how requests are sent. */
 function $connect(options: ClientOptions) {
@@ -640,6 +757,47 @@ function $addQuery<T>(
   }
 }
 
+/**
+ * Appends a list's or count's query: each condition of where as
+ * <column>.<op>=<value> (in once per value, null as true or false), order
+ * as order=<column> or order=-<column>, and after, the last object of the
+ * previous page, as the lastSeen_ parameters of key and of the order
+ * column (those the list's own parameters gave are kept). Values are
+ * written as GET parameters are: as text, or by their column's writer in
+ * writers (dates, blobs, JSON).
+ */
+function $addListQuery(
+  url: globalThis.URL,
+  query: { where?: object; order?: string; after?: object } | undefined,
+  key: readonly string[] = [],
+  writers: globalThis.Record<string, (value: never) => string> = {},
+): void {
+  if (!query) return;
+  const params = url.searchParams;
+  const write = (column: string, value: unknown) => (writers[column] ?? globalThis.String)(value as never);
+  for (const [column, filter] of globalThis.Object.entries(query.where ?? {})) {
+    for (const [op, value] of globalThis.Object.entries((filter ?? {}) as globalThis.Record<string, unknown>)) {
+      if (value === undefined) continue;
+      for (const v of op === "in" ? (value as unknown[]) : [value]) {
+        params.append(column + "." + op, op === "null" ? globalThis.String(v) : write(column, v));
+      }
+    }
+  }
+  if (query.order !== undefined) {
+    params.append("order", query.order);
+  }
+  if (query.after) {
+    const after = query.after as globalThis.Record<string, unknown>;
+    const order = query.order?.replace(/^-/, "");
+    for (const column of order === undefined ? key : [...key, order]) {
+      const name = "lastSeen_" + column;
+      if (after[column] != null && !params.has(name)) {
+        params.append(name, write(column, after[column]));
+      }
+    }
+  }
+}
+
 /** A JSON body holding the parameters by name; bytes travel as base64, dates as ISO strings. */
 function $jsonBody(params: globalThis.Record<string, unknown>): $Body {
   const data = globalThis.JSON.stringify(params, (_key, value: unknown) =>
@@ -651,6 +809,10 @@ function $jsonBody(params: globalThis.Record<string, unknown>): $Body {
 /** A body of raw bytes, for a stream parameter. */
 function $octetBody(data: globalThis.Uint8Array | globalThis.Blob | globalThis.ArrayBuffer): $Body {
   return { type: "application/octet-stream", data: data as globalThis.BodyInit };
+}
+
+function $encodeDate(date: globalThis.Date): string {
+  return date.toISOString();
 }
 
 /** Reads a JSON result, turned into its client form by decode. */

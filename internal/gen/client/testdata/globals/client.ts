@@ -174,9 +174,21 @@ export class JSON {
   }
 }
 
+export class NonNullable {
+  static fromJson(data: unknown): NonNullable {
+    return globalThis.Object.assign(new NonNullable(), data);
+  }
+}
+
 export class Object {
   static fromJson(data: unknown): Object {
     return globalThis.Object.assign(new Object(), data);
+  }
+}
+
+export class Partial {
+  static fromJson(data: unknown): Partial {
+    return globalThis.Object.assign(new Partial(), data);
   }
 }
 
@@ -256,9 +268,9 @@ export class Record {
   static $list(
     lastSeen_id: number | null,
     limit: number,
-    init?: CallOptions,
+    query?: $ListQuery<Record.Where, Record.OrderBy, Record> & CallOptions,
   ): globalThis.Promise<HttpResult<Record[]>> {
-    return $client.Record.$list(lastSeen_id, limit, init);
+    return $client.Record.$list(lastSeen_id, limit, query);
   }
 
   /** POST /Record/$save */
@@ -267,6 +279,19 @@ export class Record {
     init?: CallOptions,
   ): globalThis.Promise<HttpResult<Record>> {
     return $client.Record.$save(model, init);
+  }
+
+  /** DELETE /Record/$delete */
+  static $delete(id: number, init?: CallOptions): globalThis.Promise<HttpResult<void>> {
+    return $client.Record.$delete(id, init);
+  }
+
+  /** GET /Record/$count */
+  static $count(
+    query?: { where?: Record.Where },
+    init?: CallOptions,
+  ): globalThis.Promise<HttpResult<number>> {
+    return $client.Record.$count(query, init);
   }
 
   static fromJson(data: unknown): Record {
@@ -278,6 +303,17 @@ export class Record {
       blob: R2Object.fromJson,
     });
   }
+}
+
+export namespace Record {
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $Filter<number>;
+    at?: $Filter<globalThis.Date>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "at";
 }
 
 export class Request {
@@ -360,7 +396,9 @@ export function createClient(options: ClientOptions) {
     D1PreparedStatement: {},
     Function: {},
     JSON: {},
+    NonNullable: {},
     Object: {},
+    Partial: {},
     Promise: {
       /** GET /Promise/all */
       all(
@@ -441,12 +479,13 @@ export function createClient(options: ClientOptions) {
       $list(
         lastSeen_id: number | null,
         limit: number,
-        init?: CallOptions,
+        query?: $ListQuery<Record.Where, Record.OrderBy, Record> & CallOptions,
       ): globalThis.Promise<HttpResult<Record[]>> {
         const $url = $endpoint($c, "Record", "$list");
         $addQuery($url, "lastSeen_id", [lastSeen_id], globalThis.String);
         $addQuery($url, "limit", [limit], globalThis.String);
-        return $send($c, "GET", $url, init, $asJson($arrayOf(Record.fromJson)));
+        $addListQuery($url, query, ["id"], { at: $encodeDate });
+        return $send($c, "GET", $url, query, $asJson($arrayOf(Record.fromJson)));
       },
 
       /** POST /Record/$save */
@@ -456,6 +495,23 @@ export function createClient(options: ClientOptions) {
       ): globalThis.Promise<HttpResult<Record>> {
         const $url = $endpoint($c, "Record", "$save");
         return $send($c, "POST", $url, init, $asJson(Record.fromJson), $jsonBody({ model }));
+      },
+
+      /** DELETE /Record/$delete */
+      $delete(id: number, init?: CallOptions): globalThis.Promise<HttpResult<void>> {
+        const $url = $endpoint($c, "Record", "$delete");
+        $addQuery($url, "id", [id], globalThis.String);
+        return $send($c, "DELETE", $url, init, $asVoid);
+      },
+
+      /** GET /Record/$count */
+      $count(
+        query?: { where?: Record.Where },
+        init?: CallOptions,
+      ): globalThis.Promise<HttpResult<number>> {
+        const $url = $endpoint($c, "Record", "$count");
+        $addListQuery($url, query, [], { at: $encodeDate });
+        return $send($c, "GET", $url, init, $asJson<number>());
       },
     },
     Request: {},
@@ -485,6 +541,39 @@ export function createClient(options: ClientOptions) {
 
 /** The platform's Headers class: workers-types declares it as a class, which globalThis does not list. */
 const $Headers = (globalThis as unknown as { Headers: new (init?: globalThis.HeadersInit) => globalThis.Headers }).Headers;
+
+/**
+ * Conditions on one column of a filtered list or count, V being the
+ * column's value type (null included when the column is optional): every
+ * condition given must hold. in matches any of its values; prefix, on text
+ * columns, the values starting with it; null, on optional columns, the
+ * rows where the column is (true) or is not (false) null.
+ */
+type $Filter<V> = {
+  eq?: globalThis.NonNullable<V>;
+  ne?: globalThis.NonNullable<V>;
+  lt?: globalThis.NonNullable<V>;
+  lte?: globalThis.NonNullable<V>;
+  gt?: globalThis.NonNullable<V>;
+  gte?: globalThis.NonNullable<V>;
+  in?: readonly globalThis.NonNullable<V>[];
+} & (globalThis.NonNullable<V> extends string ? { prefix?: string } : unknown) &
+  (null extends V ? { null?: boolean } : unknown);
+
+/** An order on column C: ascending by its name, descending by "-" and its name. The key breaks ties. */
+type $Order<C extends string> = C | `-${C}`;
+
+/**
+ * What a filtered list takes beyond its page size: Where maps filterable
+ * columns to their $Filter, C names them, Self is the model. after is the
+ * last object of the previous page (its key and order column are read):
+ * the page continues after it.
+ */
+interface $ListQuery<Where, C extends string, Self> {
+  where?: Where;
+  order?: $Order<C>;
+  after?: globalThis.Partial<Self>;
+}
 
 /** A client's connection: the API's base URL and how requests are sent. */
 function $connect(options: ClientOptions) {
@@ -596,6 +685,47 @@ function $addQuery<T>(
   for (const value of values) {
     if (value != null) {
       url.searchParams.append(name, encode(value));
+    }
+  }
+}
+
+/**
+ * Appends a list's or count's query: each condition of where as
+ * <column>.<op>=<value> (in once per value, null as true or false), order
+ * as order=<column> or order=-<column>, and after, the last object of the
+ * previous page, as the lastSeen_ parameters of key and of the order
+ * column (those the list's own parameters gave are kept). Values are
+ * written as GET parameters are: as text, or by their column's writer in
+ * writers (dates, blobs, JSON).
+ */
+function $addListQuery(
+  url: globalThis.URL,
+  query: { where?: object; order?: string; after?: object } | undefined,
+  key: readonly string[] = [],
+  writers: globalThis.Record<string, (value: never) => string> = {},
+): void {
+  if (!query) return;
+  const params = url.searchParams;
+  const write = (column: string, value: unknown) => (writers[column] ?? globalThis.String)(value as never);
+  for (const [column, filter] of globalThis.Object.entries(query.where ?? {})) {
+    for (const [op, value] of globalThis.Object.entries((filter ?? {}) as globalThis.Record<string, unknown>)) {
+      if (value === undefined) continue;
+      for (const v of op === "in" ? (value as unknown[]) : [value]) {
+        params.append(column + "." + op, op === "null" ? globalThis.String(v) : write(column, v));
+      }
+    }
+  }
+  if (query.order !== undefined) {
+    params.append("order", query.order);
+  }
+  if (query.after) {
+    const after = query.after as globalThis.Record<string, unknown>;
+    const order = query.order?.replace(/^-/, "");
+    for (const column of order === undefined ? key : [...key, order]) {
+      const name = "lastSeen_" + column;
+      if (after[column] != null && !params.has(name)) {
+        params.append(name, write(column, after[column]));
+      }
     }
   }
 }

@@ -197,14 +197,24 @@ export class Post {
     subId: string,
     lastSeen_id: number | null,
     limit: number,
-    init?: CallOptions,
+    query?: $ListQuery<Post.Where, Post.OrderBy, Post> & CallOptions,
   ): Promise<HttpResult<Post[]>> {
-    return $client.Post.$list(subId, lastSeen_id, limit, init);
+    return $client.Post.$list(subId, lastSeen_id, limit, query);
   }
 
   static fromJson(data: unknown): Post {
     return $decodeFields(Object.assign(new Post(), data), { comments: $arrayOf(Comment.fromJson) });
   }
+}
+
+export namespace Post {
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $Filter<number>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id";
 }
 
 export class SubReddit {
@@ -307,14 +317,25 @@ export class Comment {
     subId: string,
     lastSeen_id: number | null,
     limit: number,
-    init?: CallOptions,
+    query?: $ListQuery<Comment.Where, Comment.OrderBy, Comment> & CallOptions,
   ): Promise<HttpResult<Comment[]>> {
-    return $client.Comment.$list(subId, lastSeen_id, limit, init);
+    return $client.Comment.$list(subId, lastSeen_id, limit, query);
   }
 
   static fromJson(data: unknown): Comment {
     return Object.assign(new Comment(), data);
   }
+}
+
+export namespace Comment {
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $Filter<number>;
+    postId?: $Filter<number>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "postId";
 }
 
 /** A client of the API at options.baseUrl: per model its methods, an instance method taking the object first. */
@@ -364,13 +385,14 @@ export function createClient(options: ClientOptions) {
         subId: string,
         lastSeen_id: number | null,
         limit: number,
-        init?: CallOptions,
+        query?: $ListQuery<Post.Where, Post.OrderBy, Post> & CallOptions,
       ): Promise<HttpResult<Post[]>> {
         const $url = $endpoint($c, "Post", "$list");
         $addQuery($url, "subId", [subId], String);
         $addQuery($url, "lastSeen_id", [lastSeen_id], String);
         $addQuery($url, "limit", [limit], String);
-        return $send($c, "GET", $url, init, $asJson($arrayOf(Post.fromJson)));
+        $addListQuery($url, query, ["id"]);
+        return $send($c, "GET", $url, query, $asJson($arrayOf(Post.fromJson)));
       },
     },
     SubReddit: {
@@ -480,13 +502,14 @@ export function createClient(options: ClientOptions) {
         subId: string,
         lastSeen_id: number | null,
         limit: number,
-        init?: CallOptions,
+        query?: $ListQuery<Comment.Where, Comment.OrderBy, Comment> & CallOptions,
       ): Promise<HttpResult<Comment[]>> {
         const $url = $endpoint($c, "Comment", "$list");
         $addQuery($url, "subId", [subId], String);
         $addQuery($url, "lastSeen_id", [lastSeen_id], String);
         $addQuery($url, "limit", [limit], String);
-        return $send($c, "GET", $url, init, $asJson($arrayOf(Comment.fromJson)));
+        $addListQuery($url, query, ["id"]);
+        return $send($c, "GET", $url, query, $asJson($arrayOf(Comment.fromJson)));
       },
     },
   };
@@ -494,6 +517,39 @@ export function createClient(options: ClientOptions) {
 
 /** The platform's Headers class: workers-types declares it as a class, which globalThis does not list. */
 const $Headers = (globalThis as unknown as { Headers: new (init?: globalThis.HeadersInit) => globalThis.Headers }).Headers;
+
+/**
+ * Conditions on one column of a filtered list or count, V being the
+ * column's value type (null included when the column is optional): every
+ * condition given must hold. in matches any of its values; prefix, on text
+ * columns, the values starting with it; null, on optional columns, the
+ * rows where the column is (true) or is not (false) null.
+ */
+type $Filter<V> = {
+  eq?: globalThis.NonNullable<V>;
+  ne?: globalThis.NonNullable<V>;
+  lt?: globalThis.NonNullable<V>;
+  lte?: globalThis.NonNullable<V>;
+  gt?: globalThis.NonNullable<V>;
+  gte?: globalThis.NonNullable<V>;
+  in?: readonly globalThis.NonNullable<V>[];
+} & (globalThis.NonNullable<V> extends string ? { prefix?: string } : unknown) &
+  (null extends V ? { null?: boolean } : unknown);
+
+/** An order on column C: ascending by its name, descending by "-" and its name. The key breaks ties. */
+type $Order<C extends string> = C | `-${C}`;
+
+/**
+ * What a filtered list takes beyond its page size: Where maps filterable
+ * columns to their $Filter, C names them, Self is the model. after is the
+ * last object of the previous page (its key and order column are read):
+ * the page continues after it.
+ */
+interface $ListQuery<Where, C extends string, Self> {
+  where?: Where;
+  order?: $Order<C>;
+  after?: globalThis.Partial<Self>;
+}
 
 /** A client's connection: the API's base URL and how requests are sent. */
 function $connect(options: ClientOptions) {
@@ -605,6 +661,47 @@ function $addQuery<T>(
   for (const value of values) {
     if (value != null) {
       url.searchParams.append(name, encode(value));
+    }
+  }
+}
+
+/**
+ * Appends a list's or count's query: each condition of where as
+ * <column>.<op>=<value> (in once per value, null as true or false), order
+ * as order=<column> or order=-<column>, and after, the last object of the
+ * previous page, as the lastSeen_ parameters of key and of the order
+ * column (those the list's own parameters gave are kept). Values are
+ * written as GET parameters are: as text, or by their column's writer in
+ * writers (dates, blobs, JSON).
+ */
+function $addListQuery(
+  url: globalThis.URL,
+  query: { where?: object; order?: string; after?: object } | undefined,
+  key: readonly string[] = [],
+  writers: globalThis.Record<string, (value: never) => string> = {},
+): void {
+  if (!query) return;
+  const params = url.searchParams;
+  const write = (column: string, value: unknown) => (writers[column] ?? globalThis.String)(value as never);
+  for (const [column, filter] of globalThis.Object.entries(query.where ?? {})) {
+    for (const [op, value] of globalThis.Object.entries((filter ?? {}) as globalThis.Record<string, unknown>)) {
+      if (value === undefined) continue;
+      for (const v of op === "in" ? (value as unknown[]) : [value]) {
+        params.append(column + "." + op, op === "null" ? globalThis.String(v) : write(column, v));
+      }
+    }
+  }
+  if (query.order !== undefined) {
+    params.append("order", query.order);
+  }
+  if (query.after) {
+    const after = query.after as globalThis.Record<string, unknown>;
+    const order = query.order?.replace(/^-/, "");
+    for (const column of order === undefined ? key : [...key, order]) {
+      const name = "lastSeen_" + column;
+      if (after[column] != null && !params.has(name)) {
+        params.append(name, write(column, after[column]));
+      }
     }
   }
 }

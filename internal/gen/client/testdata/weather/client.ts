@@ -136,9 +136,9 @@ export class WeatherReport {
   static $list(
     lastSeen_id: number | null,
     limit: number,
-    init?: CallOptions,
+    query?: $ListQuery<WeatherReport.Where, WeatherReport.OrderBy, WeatherReport> & CallOptions,
   ): Promise<HttpResult<WeatherReport[]>> {
-    return $client.WeatherReport.$list(lastSeen_id, limit, init);
+    return $client.WeatherReport.$list(lastSeen_id, limit, query);
   }
 
   /** POST /WeatherReport/$save */
@@ -159,6 +159,16 @@ export class WeatherReport {
       weatherEntries: $arrayOf(Weather.fromJson),
     });
   }
+}
+
+export namespace WeatherReport {
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $Filter<number>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id";
 }
 
 export class Weather {
@@ -195,18 +205,18 @@ export class Weather {
   static $list(
     lastSeen_id: number | null,
     limit: number,
-    init?: CallOptions,
+    query?: $ListQuery<Weather.Where, Weather.OrderBy, Weather> & CallOptions,
   ): Promise<HttpResult<Weather[]>> {
-    return $client.Weather.$list(lastSeen_id, limit, init);
+    return $client.Weather.$list(lastSeen_id, limit, query);
   }
 
   /** GET /Weather/$list_R2Only */
   static $list_R2Only(
     lastSeen_id: number | null,
     limit: number,
-    init?: CallOptions,
+    query?: $ListQuery<Weather.Where, Weather.OrderBy, Weather> & CallOptions,
   ): Promise<HttpResult<Weather[]>> {
-    return $client.Weather.$list_R2Only(lastSeen_id, limit, init);
+    return $client.Weather.$list_R2Only(lastSeen_id, limit, query);
   }
 
   /** POST /Weather/$save */
@@ -231,6 +241,17 @@ export class Weather {
   }
 }
 
+export namespace Weather {
+  /** Conditions on the columns an index leads, which lists and counts filter on: all must hold. */
+  export interface Where {
+    id?: $Filter<number>;
+    weatherReportId?: $Filter<number>;
+  }
+
+  /** The columns a list orders by ("-column" for descending), the key breaking ties. */
+  export type OrderBy = "id" | "weatherReportId";
+}
+
 /** A client of the API at options.baseUrl: per model its methods, an instance method taking the object first. */
 export function createClient(options: ClientOptions) {
   const $c = $connect(options);
@@ -240,12 +261,13 @@ export function createClient(options: ClientOptions) {
       $list(
         lastSeen_id: number | null,
         limit: number,
-        init?: CallOptions,
+        query?: $ListQuery<WeatherReport.Where, WeatherReport.OrderBy, WeatherReport> & CallOptions,
       ): Promise<HttpResult<WeatherReport[]>> {
         const $url = $endpoint($c, "WeatherReport", "$list");
         $addQuery($url, "lastSeen_id", [lastSeen_id], String);
         $addQuery($url, "limit", [limit], String);
-        return $send($c, "GET", $url, init, $asJson($arrayOf(WeatherReport.fromJson)));
+        $addListQuery($url, query, ["id"]);
+        return $send($c, "GET", $url, query, $asJson($arrayOf(WeatherReport.fromJson)));
       },
 
       /** POST /WeatherReport/$save */
@@ -299,24 +321,26 @@ export function createClient(options: ClientOptions) {
       $list(
         lastSeen_id: number | null,
         limit: number,
-        init?: CallOptions,
+        query?: $ListQuery<Weather.Where, Weather.OrderBy, Weather> & CallOptions,
       ): Promise<HttpResult<Weather[]>> {
         const $url = $endpoint($c, "Weather", "$list");
         $addQuery($url, "lastSeen_id", [lastSeen_id], String);
         $addQuery($url, "limit", [limit], String);
-        return $send($c, "GET", $url, init, $asJson($arrayOf(Weather.fromJson)));
+        $addListQuery($url, query, ["id"]);
+        return $send($c, "GET", $url, query, $asJson($arrayOf(Weather.fromJson)));
       },
 
       /** GET /Weather/$list_R2Only */
       $list_R2Only(
         lastSeen_id: number | null,
         limit: number,
-        init?: CallOptions,
+        query?: $ListQuery<Weather.Where, Weather.OrderBy, Weather> & CallOptions,
       ): Promise<HttpResult<Weather[]>> {
         const $url = $endpoint($c, "Weather", "$list_R2Only");
         $addQuery($url, "lastSeen_id", [lastSeen_id], String);
         $addQuery($url, "limit", [limit], String);
-        return $send($c, "GET", $url, init, $asJson($arrayOf(Weather.fromJson)));
+        $addListQuery($url, query, ["id"]);
+        return $send($c, "GET", $url, query, $asJson($arrayOf(Weather.fromJson)));
       },
 
       /** POST /Weather/$save */
@@ -336,6 +360,39 @@ export function createClient(options: ClientOptions) {
 
 /** The platform's Headers class: workers-types declares it as a class, which globalThis does not list. */
 const $Headers = (globalThis as unknown as { Headers: new (init?: globalThis.HeadersInit) => globalThis.Headers }).Headers;
+
+/**
+ * Conditions on one column of a filtered list or count, V being the
+ * column's value type (null included when the column is optional): every
+ * condition given must hold. in matches any of its values; prefix, on text
+ * columns, the values starting with it; null, on optional columns, the
+ * rows where the column is (true) or is not (false) null.
+ */
+type $Filter<V> = {
+  eq?: globalThis.NonNullable<V>;
+  ne?: globalThis.NonNullable<V>;
+  lt?: globalThis.NonNullable<V>;
+  lte?: globalThis.NonNullable<V>;
+  gt?: globalThis.NonNullable<V>;
+  gte?: globalThis.NonNullable<V>;
+  in?: readonly globalThis.NonNullable<V>[];
+} & (globalThis.NonNullable<V> extends string ? { prefix?: string } : unknown) &
+  (null extends V ? { null?: boolean } : unknown);
+
+/** An order on column C: ascending by its name, descending by "-" and its name. The key breaks ties. */
+type $Order<C extends string> = C | `-${C}`;
+
+/**
+ * What a filtered list takes beyond its page size: Where maps filterable
+ * columns to their $Filter, C names them, Self is the model. after is the
+ * last object of the previous page (its key and order column are read):
+ * the page continues after it.
+ */
+interface $ListQuery<Where, C extends string, Self> {
+  where?: Where;
+  order?: $Order<C>;
+  after?: globalThis.Partial<Self>;
+}
 
 /** A client's connection: the API's base URL and how requests are sent. */
 function $connect(options: ClientOptions) {
@@ -447,6 +504,47 @@ function $addQuery<T>(
   for (const value of values) {
     if (value != null) {
       url.searchParams.append(name, encode(value));
+    }
+  }
+}
+
+/**
+ * Appends a list's or count's query: each condition of where as
+ * <column>.<op>=<value> (in once per value, null as true or false), order
+ * as order=<column> or order=-<column>, and after, the last object of the
+ * previous page, as the lastSeen_ parameters of key and of the order
+ * column (those the list's own parameters gave are kept). Values are
+ * written as GET parameters are: as text, or by their column's writer in
+ * writers (dates, blobs, JSON).
+ */
+function $addListQuery(
+  url: globalThis.URL,
+  query: { where?: object; order?: string; after?: object } | undefined,
+  key: readonly string[] = [],
+  writers: globalThis.Record<string, (value: never) => string> = {},
+): void {
+  if (!query) return;
+  const params = url.searchParams;
+  const write = (column: string, value: unknown) => (writers[column] ?? globalThis.String)(value as never);
+  for (const [column, filter] of globalThis.Object.entries(query.where ?? {})) {
+    for (const [op, value] of globalThis.Object.entries((filter ?? {}) as globalThis.Record<string, unknown>)) {
+      if (value === undefined) continue;
+      for (const v of op === "in" ? (value as unknown[]) : [value]) {
+        params.append(column + "." + op, op === "null" ? globalThis.String(v) : write(column, v));
+      }
+    }
+  }
+  if (query.order !== undefined) {
+    params.append("order", query.order);
+  }
+  if (query.after) {
+    const after = query.after as globalThis.Record<string, unknown>;
+    const order = query.order?.replace(/^-/, "");
+    for (const column of order === undefined ? key : [...key, order]) {
+      const name = "lastSeen_" + column;
+      if (after[column] != null && !params.has(name)) {
+        params.append(name, write(column, after[column]));
+      }
     }
   }
 }
