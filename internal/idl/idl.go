@@ -20,13 +20,30 @@ package idl
 
 // Schema is the description of a whole project.
 type Schema struct {
-	Compiler string   `json:"compiler"` // version of the compiler that wrote it
-	Hash     string   `json:"hash"`     // over every model hash, in order
-	Env      Env      `json:"env"`
-	Models   []*Model `json:"models"` // topological: a model follows the models its foreign keys reference
-	Poos     []*Poo   `json:"poos"`   // by name
-	Injects  []string `json:"injects"`
+	Compiler string    `json:"compiler"` // version of the compiler that wrote it
+	Hash     string    `json:"hash"`     // over every model hash, in order
+	Env      Env       `json:"env"`
+	Models   []*Model  `json:"models"`  // topological: a model follows the models its foreign keys reference
+	Poos     []*Poo    `json:"poos"`    // by name
+	Injects  []*Inject `json:"injects"` // by name
 }
+
+// An Inject is an injectable of an inject block: a class the user extends
+// and registers (Type null), or a value of Type set per request by a hook.
+// Deps are the bindings and injectables its init(env, request) receives,
+// from its [inject ...] tag, initialised before it.
+type Inject struct {
+	Name string   `json:"name"`
+	Type *Type    `json:"type" ts:",null"`
+	Deps []string `json:"deps"`
+}
+
+// Injectables every method may name in [inject ...] without declaring
+// them: the request being answered and the Worker's whole environment.
+const (
+	InjectRequest = "Request"
+	InjectEnv     = "Env"
+)
 
 // Env lists the Worker's bindings and variables.
 type Env struct {
@@ -109,6 +126,9 @@ type Model struct {
 	Cruds   []string  `json:"cruds" ts:"CrudKind"` // the kinds of the [crud] tags
 }
 
+// Inject returns the injectable named name, or nil.
+func (s *Schema) Inject(name string) *Inject { return named(s.Injects, name) }
+
 // HasSQL reports whether the model is a table: it has a primary key.
 func (m *Model) HasSQL() bool { return len(m.PrimaryKey) > 0 }
 
@@ -135,6 +155,7 @@ func named[T interface{ name() string }](list []T, name string) T {
 func (f *Field) name() string      { return f.Name }
 func (n *Navigation) name() string { return n.Name }
 func (s *Source) name() string     { return s.Name }
+func (i *Inject) name() string     { return i.Name }
 
 // Backing kinds: the storage behind a model's table.
 //
@@ -256,6 +277,10 @@ type Crud struct {
 type Param struct {
 	Field
 	Instance bool `json:"instance,omitempty"`
+	// Header ([header]): read from the request header of the parameter's
+	// name with each "_" a "-" (X_Tenant: the header X-Tenant), not from
+	// the query string or body.
+	Header bool `json:"header,omitempty"`
 }
 
 // A DurableTarget runs a method inside the Durable Object instance that

@@ -59,7 +59,7 @@ func (c *checker) env(decls []ast.Decl) {
 		case *ast.InjectDecl:
 			for _, n := range d.Names {
 				if c.globals.holds(n) {
-					c.out.Injects = append(c.out.Injects, n.Name)
+					c.out.Injects = append(c.out.Injects, &idl.Inject{Name: n.Name, Deps: []string{}})
 				}
 			}
 		}

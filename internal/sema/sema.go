@@ -54,7 +54,7 @@ func AnalyzeDeferringSQL(files []*ast.File, diags *diag.List) (s *idl.Schema, fi
 		stores:  map[string]*store{},
 		srcsOf:  make(map[string][]*ast.SourceDecl, n),
 		out: &idl.Schema{Compiler: version.Version, Env: idl.Env{D1: []string{}, KV: []*idl.Store{}, R2: []*idl.Store{},
-			Durable: []*idl.Durable{}, Vars: []*idl.Field{}}, Models: make([]*idl.Model, 0, n), Poos: []*idl.Poo{}, Injects: []string{}},
+			Durable: []*idl.Durable{}, Vars: []*idl.Field{}}, Models: make([]*idl.Model, 0, n), Poos: []*idl.Poo{}, Injects: []*idl.Inject{}},
 	}
 	c.globals.names = make(map[string]entry, n)
 	for _, d := range decls {

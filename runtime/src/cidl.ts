@@ -16,7 +16,20 @@ export interface Schema {
   models: Model[];
   /** by name */
   poos: Poo[];
-  injects: string[];
+  /** by name */
+  injects: Inject[];
+}
+
+/**
+ * An Inject is an injectable of an inject block: a class the user extends
+ * and registers (`type` null), or a value of `type` set per request by a hook.
+ * `deps` are the bindings and injectables its init(env, request) receives,
+ * from its [inject ...] tag, initialised before it.
+ */
+export interface Inject {
+  name: string;
+  type: CidlType | null;
+  deps: string[];
 }
 
 /** Env lists the Worker's bindings and variables. */
@@ -236,6 +249,12 @@ export interface Crud {
  */
 export interface Param extends Field {
   instance?: boolean;
+  /**
+   * `header` ([header]): read from the request header of the parameter's
+   * name with each "_" a "-" (X_Tenant: the header X-Tenant), not from
+   * the query string or body.
+   */
+  header?: boolean;
 }
 
 /**

@@ -69,6 +69,6 @@ function build(schema: Schema): SchemaInfo {
   for (const s of schema.env.r2) bindings.set(s.name, "r2");
   for (const d of schema.env.durable) bindings.set(d.name, "durable");
   for (const v of schema.env.vars) bindings.set(v.name, "var");
-  for (const i of schema.injects) bindings.set(i, "inject");
+  for (const i of schema.injects) bindings.set(i.name, "inject");
   return { schema, models, poos: byName(schema.poos), bindings, vars: byName(schema.env.vars) };
 }

@@ -211,7 +211,8 @@ func varType(t *idl.Type) string {
 // injects writes a base class per custom injectable, which the user
 // extends and registers.
 func (g *gen) injects() {
-	for _, name := range g.s.Injects {
+	for _, in := range g.s.Injects {
+		name := in.Name
 		g.p.Line("")
 		g.p.Line("/** Injected as %s: extend it and register an instance with app.register. */", name)
 		g.p.Block("export abstract class "+name+" {", func() {

@@ -169,7 +169,7 @@ func (g *gen) signature(injected []string, durable *idl.DurableTarget, params []
 		}
 		for _, name := range injected {
 			t := "Env." + name
-			if slices.Contains(g.s.Injects, name) {
+			if g.s.Inject(name) != nil {
 				t = name
 			}
 			members = append(members, ts.Prop(name)+": "+t)

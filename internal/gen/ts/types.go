@@ -25,10 +25,11 @@ type Spelling struct {
 // Globals returns the global names s declares.
 func Globals(s *idl.Schema) map[string]bool {
 	taken := map[string]bool{}
-	for _, list := range [][]string{s.Injects, s.Env.D1} {
-		for _, n := range list {
-			taken[n] = true
-		}
+	for _, in := range s.Injects {
+		taken[in.Name] = true
+	}
+	for _, n := range s.Env.D1 {
+		taken[n] = true
 	}
 	for _, p := range s.Poos {
 		taken[p.Name] = true
