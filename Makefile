@@ -7,7 +7,7 @@ FUZZTIME ?= 20s
 NPM_STAMP := node_modules/.cloesce-installed
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: all build test vet fmtcheck fuzz run screenshot browser-deps clean runtime size vsix
+.PHONY: all build test vet fmtcheck fuzz run screenshot browser-deps contract-deps clean runtime size vsix
 
 all: build
 
@@ -33,9 +33,10 @@ runtime: $(NPM_STAMP)
 # parser and formatter, the runtime's vitest suite on Miniflare, and the
 # end-to-end suite: every e2e fixture and example compiled, migrated and
 # served by wrangler dev, driven over HTTP through its generated client
-# (and the weather page in headless Chromium: browser-deps); and the VS
+# (and the weather page in headless Chromium: browser-deps; the weather
+# API by Schemathesis from its openapi.json: contract-deps); and the VS
 # Code extension built, with its grammar and client tests (vsix).
-test: fmtcheck vet runtime browser-deps
+test: fmtcheck vet runtime browser-deps contract-deps
 	$(GO) test ./...
 	@$(MAKE) --no-print-directory fuzz
 	npm test -w runtime
@@ -86,8 +87,27 @@ browser-deps:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } 2>&1 ) || \
 	  { echo "$$out"; exit 1; }; }
 
+# Schemathesis, for the weather example's contract test
+# (examples/weather/test/contract.test.ts), in a virtual environment of
+# its own, .venv, with the versions e2e/requirements.txt pins; reinstalled
+# when that file changes. When python3 -m venv cannot make one (Debian
+# ships venv's pip apart), python3 and python3-venv are installed with
+# apt-get, as browser-deps installs Chromium.
+VENV         := .venv
+SCHEMATHESIS := $(VENV)/bin/schemathesis
+contract-deps: $(SCHEMATHESIS)
+
+$(SCHEMATHESIS): e2e/requirements.txt
+	rm -rf $(VENV)
+	@python3 -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); echo "installing python3-venv (apt-get) for the contract test"; \
+	  out=$$( { $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv; } 2>&1 ) || \
+	  { echo "$$out"; exit 1; }; python3 -m venv $(VENV); }
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r e2e/requirements.txt
+	touch $@
+
 clean:
-	rm -rf bin runtime/dist $(NPM_STAMP) editors/vscode/out editors/vscode/*.vsix
+	rm -rf bin runtime/dist $(NPM_STAMP) $(VENV) editors/vscode/out editors/vscode/*.vsix
 
 # The VS Code extension (editors/vscode, an npm project of its own, not a
 # workspace of the root: vsce's dependencies stay out of the main

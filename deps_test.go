@@ -34,6 +34,7 @@ var allowed = map[string][]string{
 	"internal/idl/tsgen":      {"internal/idl"}, // go generate: runtime/src/cidl.ts
 	"internal/sqlgen":         {"internal/idl"},
 	"internal/gen/ts":         {"internal/idl"},
+	"internal/gen/openapi":    {"internal/idl"},
 	"internal/gen/backend":    {"internal/idl", "internal/gen/ts"},
 	"internal/gen/client":     {"internal/idl", "internal/gen/ts", "runtime"},
 	"internal/gen/wrangler":   {"internal/idl", "internal/diag", "internal/source"},

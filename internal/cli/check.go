@@ -16,6 +16,7 @@ import (
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/gen/backend"
 	"github.com/cloesce-go/cloesce/internal/gen/client"
+	"github.com/cloesce-go/cloesce/internal/gen/openapi"
 	"github.com/cloesce-go/cloesce/internal/idl"
 	"github.com/cloesce-go/cloesce/internal/sema"
 )
@@ -30,8 +31,9 @@ func runCheck(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
 
 // runCompile analyses the schema and writes the generated files to the
 // output directory: the interface description (cidl.json, and cidl.ts,
-// the same as a typed module), the backend surface (backend.ts, which
-// imports cidl.ts) and the client (client.ts).
+// the same as a typed module), the OpenAPI description of the HTTP API
+// (openapi.json), the backend surface (backend.ts, which imports cidl.ts)
+// and the client (client.ts).
 func runCompile(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
 	batchGC()
 	_, _, err := e.compile(args)
@@ -138,7 +140,7 @@ func (e *env) generateFinishing(proj *project, schema *idl.Schema, finish func()
 
 // generatedNames are the files of the output directory, in the order
 // compile names them.
-var generatedNames = []string{"cidl.json", "cidl.ts", "backend.ts", "client.ts"}
+var generatedNames = []string{"cidl.json", "cidl.ts", "openapi.json", "backend.ts", "client.ts"}
 
 // stageGenerated starts making the files of the output directory dir and
 // staging each (stage) as soon as it is made; wait returns them staged, in
@@ -166,6 +168,7 @@ func stageGenerated(schema *idl.Schema, finish func(), workersURL, dir string) (
 		wg.Go(func() { put("cidl.ts", backend.DescriptionParts(schema, cidl)...) })
 		put("cidl.json", cidl)
 	})
+	wg.Go(func() { put("openapi.json", openapi.Generate(schema, workersURL)) })
 	wg.Go(func() { put("backend.ts", backend.Generate(schema, workersURL)) })
 	wg.Go(func() { put("client.ts", client.Generate(schema, workersURL)) })
 	return func() ([]staged, error) {

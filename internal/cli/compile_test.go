@@ -11,11 +11,12 @@ import (
 	"github.com/cloesce-go/cloesce/internal/gen/backend"
 	"github.com/cloesce-go/cloesce/internal/gen/client"
 	"github.com/cloesce-go/cloesce/internal/gen/gentest"
+	"github.com/cloesce-go/cloesce/internal/gen/openapi"
 	"github.com/cloesce-go/cloesce/internal/idl"
 )
 
-// TestCompileOutputs checks that compile, which generates backend.ts and
-// client.ts while the schema's SQL and hashes are still being computed
+// TestCompileOutputs checks that compile, which generates openapi.json,
+// backend.ts and client.ts while the schema's SQL and hashes are still being computed
 // and writes cidl.json's bytes into cidl.ts, writes exactly what the
 // generators give for the completely analysed schema. Under -race it
 // also checks that the generators read nothing finish writes.
@@ -42,10 +43,11 @@ func TestCompileOutputs(t *testing.T) {
 				t.Fatal(err)
 			}
 			for name, want := range map[string][]byte{
-				"cidl.json":  cidl,
-				"cidl.ts":    backend.Description(s, cidl),
-				"backend.ts": backend.Generate(s, sc.WorkersURL),
-				"client.ts":  client.Generate(s, sc.WorkersURL),
+				"cidl.json":    cidl,
+				"cidl.ts":      backend.Description(s, cidl),
+				"openapi.json": openapi.Generate(s, sc.WorkersURL),
+				"backend.ts":   backend.Generate(s, sc.WorkersURL),
+				"client.ts":    client.Generate(s, sc.WorkersURL),
 			} {
 				got, err := os.ReadFile(filepath.Join(dir, ".cloesce", name))
 				if err != nil {

@@ -65,6 +65,7 @@ func TestInitWritesProject(t *testing.T) {
 		".cloesce/cidl.json",
 		".cloesce/cidl.ts",
 		".cloesce/client.ts",
+		".cloesce/openapi.json",
 		".gitignore",
 		"cloesce.jsonc",
 		"migrations/db/1700000000_initial.json",
@@ -74,6 +75,7 @@ func TestInitWritesProject(t *testing.T) {
 		"src/schema/schema.clo",
 		"src/web/index.html",
 		"test/api.test.ts",
+		"test/models.test.ts",
 		"test/tsconfig.json",
 		"tsconfig.json",
 		"wrangler.jsonc",
@@ -290,7 +292,7 @@ func TestScaffoldTests(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := gentest.Run(t, dir, npm, "test")
-	if !strings.Contains(string(out), "Tests  3 passed (3)") {
+	if !strings.Contains(string(out), "Tests  4 passed (4)") {
 		t.Errorf("npm test passed, but not the scaffold's 3 tests:\n%s", out)
 	}
 }
