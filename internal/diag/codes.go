@@ -91,6 +91,8 @@ const (
 	NotAColumn        Code = "E0242" // unique(...) or index(...) naming a field that is not a column
 	CascadeTarget     Code = "E0243" // [cascade] on a navigation whose target does not hold the foreign key
 	CascadeCycle      Code = "E0244" // [cascade] navigations leading back to a model they start from
+	InjectCycle       Code = "E0245" // injectables whose [inject] dependencies lead back to themselves
+	HeaderName        Code = "E0246" // a [header] parameter naming a header another one names, or one a client cannot send
 )
 
 // Migrations: what cloesce migrate (and dev, which plans the same

@@ -16,6 +16,11 @@
 // its MarshalJSON.
 package idl
 
+import (
+	"slices"
+	"strings"
+)
+
 //go:generate go run ./tsgen
 
 // Schema is the description of a whole project.
@@ -282,6 +287,30 @@ type Param struct {
 	// the query string or body.
 	Header bool `json:"header,omitempty"`
 }
+
+// HeaderName is the HTTP header a [header] parameter is read from: its
+// name with each "_" a "-".
+func (p *Param) HeaderName() string { return strings.ReplaceAll(p.Name, "_", "-") }
+
+// Bodyless reports whether a request of the method may come without a
+// body or a Content-Type: its parameters are all headers, one of them
+// required and not CORS-safelisted. A cross-site page cannot send such a
+// header without a CORS preflight, so the request needs no JSON media
+// type to be safe; the runtime accepts it, and the client sends it so.
+func (m *Method) Bodyless() bool {
+	some := false
+	for _, p := range m.Params {
+		if !p.Header {
+			return false
+		}
+		some = some || p.Type.Kind != Option && !slices.Contains(safelisted, strings.ToLower(p.HeaderName()))
+	}
+	return some
+}
+
+// safelisted are the request headers a cross-site page may send without
+// a CORS preflight (the Fetch standard's CORS-safelisted request headers).
+var safelisted = []string{"accept", "accept-language", "content-language", "content-type", "range"}
 
 // A DurableTarget runs a method inside the Durable Object instance that
 // the named parameters address.

@@ -29,7 +29,8 @@ const (
 	modelBody             // model M { ... }
 	primaryBody           // primary { ... }
 	fieldsBody            // column, route, shard, poo, vars: name: type
-	namesBody             // d1, inject, and the names a foreign, nav, kv or r2 block declares
+	namesBody             // d1, and the names a foreign, nav, kv or r2 block declares
+	injectBody            // inject { ... }: [inject ...] Name, or Name: type
 	storeBody             // kv, r2 or durable N { templates }
 	keyBody               // a template's key format
 	sourceBody            // source S for M { ... }
@@ -236,8 +237,10 @@ func (c *completer) open(parent frame, header []token.Token) frame {
 			return frame{kind: modelBody, model: next(1)}
 		case "poo", "vars":
 			return frame{kind: fieldsBody}
-		case "d1", "inject":
+		case "d1":
 			return frame{kind: namesBody}
+		case "inject":
+			return frame{kind: injectBody}
 		case "kv", "r2", "durable":
 			return frame{kind: storeBody, binding: next(1)}
 		case "source":
@@ -404,11 +407,13 @@ func (c *completer) tag(f frame, args []token.Token, inParams bool) {
 	if len(args) == 0 {
 		var names []string
 		switch {
+		case inParams && f.kind == apiBody:
+			names = []string{"gt", "gte", "lt", "lte", "step", "len", "minlen", "maxlen", "regex", "header", "source"}
 		case inParams:
-			names = []string{"gt", "gte", "lt", "lte", "step", "len", "minlen", "maxlen", "regex", "instance", "source"}
+			names = []string{"gt", "gte", "lt", "lte", "step", "len", "minlen", "maxlen", "regex", "instance"}
 		case f.kind == topLevel:
 			names = []string{"crud", "internal"}
-		case f.kind == apiBody || f.kind == sourceBody:
+		case f.kind == apiBody || f.kind == sourceBody || f.kind == injectBody:
 			names = []string{"inject"}
 		case f.kind == modelBody:
 			names = []string{"cascade"}
@@ -442,6 +447,8 @@ func (c *completer) tag(f frame, args []token.Token, inParams bool) {
 	case "inject":
 		if afterSep && c.openParen(args) < 0 {
 			c.bindings(symD1, symKV, symR2, symDurable, symVar, symInject)
+			c.add("Request", protocol.CompletionVariable, "the request being answered")
+			c.add("Env", protocol.CompletionVariable, "the Worker's whole environment")
 		}
 	case "source":
 		if len(args) == 1 {

@@ -219,7 +219,7 @@ func (s *server) outline(snap *snapshot, f *ast.File) []protocol.DocumentSymbol 
 		case *ast.D1Decl:
 			out = append(out, names(d.Names, d, protocol.SymbolModule, "d1")...)
 		case *ast.InjectDecl:
-			out = append(out, names(d.Names, d, protocol.SymbolInterface, "inject")...)
+			out = append(out, fields(d.Entries, protocol.SymbolInterface, "inject")...)
 		case *ast.VarsDecl:
 			out = append(out, fields(d.Fields, protocol.SymbolVariable, "vars")...)
 		case *ast.SourceDecl:

@@ -63,6 +63,31 @@ func (h *hoverer) model(name string) *idl.Model {
 	return nil
 }
 
+// inject describes an injectable: a value of a type, a class, or a
+// service with what its init receives.
+func (h *hoverer) inject(sym *symbol) {
+	e := sym.node.(*ast.Field)
+	var deps []string
+	for _, t := range e.Tags {
+		if it, ok := t.(*ast.InjectTag); ok {
+			for _, d := range it.Entries {
+				deps = append(deps, d.Name.Name)
+			}
+		}
+	}
+	switch {
+	case e.Type != nil:
+		h.code("inject { %s: %s }", sym.name, typeText(e.Type, "?"))
+		h.para("Value injectable `%s`: a hook sets it for each request (`di.set(%s, value)`), and `[inject %s]` passes it to methods.", sym.name, sym.name, sym.name)
+	case len(deps) > 0:
+		h.code("inject { [inject %s] %s }", strings.Join(deps, ", "), sym.name)
+		h.para("Service `%s`: a class your Worker extends and registers (`app.register`); once per request, before a method that `[inject %s]` runs, its `init(env, request)` receives %s.", sym.name, sym.name, fieldList(deps))
+	default:
+		h.code("inject { %s }", sym.name)
+		h.para("Injectable `%s`: a class your Worker extends and registers (`app.register`), which `[inject %s]` passes to methods.", sym.name, sym.name)
+	}
+}
+
 func (h *hoverer) symbol(sym *symbol) string {
 	switch sym.kind {
 	case symModel:
@@ -80,8 +105,7 @@ func (h *hoverer) symbol(sym *symbol) string {
 		h.code("%s: %s", sym.name, typeText(f.Type, "?"))
 		h.para("Environment variable `%s`, read from the Worker's `env` (wrangler `vars`).", sym.name)
 	case symInject:
-		h.code("inject { %s }", sym.name)
-		h.para("Injectable `%s`: a value your Worker provides to the app, which `[inject %s]` passes to methods.", sym.name, sym.name)
+		h.inject(sym)
 	case symField:
 		h.field(sym)
 	case symPooField:
@@ -568,12 +592,13 @@ var tagDocs = map[string]string{
 	"maxlen":   "Validator: the string must have at most this many characters.",
 	"regex":    "Validator: the string must match the regular expression (JavaScript, `u` flag).",
 	"crud":     "Generates CRUD endpoints: `$get`, `$list` and `$save` for each public data source of the model (`$get_<Source>` for a source other than Default), `$delete` and `$count` for the model.",
-	"inject":   "Passes bindings, variables and injectables to the method, by name; `D(a, b)` runs it inside the Durable Object instance that parameters `a` and `b` address.",
+	"inject":   "Passes bindings, variables and injectables to the method, by name, `Request` and `Env` included; `D(a, b)` runs it inside the Durable Object instance that parameters `a` and `b` address. Before an injectable of an inject block, what its `init(env, request)` receives.",
 	"internal": "The data source has no generated endpoints: it is for your own code.",
 	"instance": "The parameter is filled by the client from the object it holds: it names a column or route field of the model.",
 	"source":   "Hydrates `self` with this data source instead of Default.",
 	"index":    "Indexes the column in migrations, so that generated lists and `$count` can filter and order on it.",
 	"cascade":  "Deleting an object deletes the objects this navigation reaches, in the same batch, instead of being refused while they exist.",
+	"header":   "The parameter is read from the HTTP header of its name, each `_` a `-` (`X_Tenant`: `X-Tenant`); the generated client sends it as that header.",
 }
 
 var keywordDocs = map[string]string{
@@ -586,7 +611,7 @@ var keywordDocs = map[string]string{
 	"r2":       "An R2 bucket binding with key templates, or (in a model) a field held in one: `r2 Bucket::template(args) { field }`.",
 	"durable":  "Declares a Durable Object: shard fields address an instance; key templates name its storage.",
 	"vars":     "Declares the Worker's environment variables and their types.",
-	"inject":   "Declares injectables: values your Worker provides to methods that `[inject]` them.",
+	"inject":   "Declares injectables: classes your Worker registers (services, with `[inject]` before them) and values a hook sets per request (`Name: type`), for methods that `[inject]` them.",
 	"primary":  "The primary-key columns of the model's table.",
 	"column":   "Columns of the model's table.",
 	"route":    "Route fields of a model served by the Worker: they address it in URLs.",

@@ -233,8 +233,8 @@ func (x *index) declareGlobal(d ast.Decl) {
 			x.declare(x.globals, f.Name, &symbol{kind: symVar, node: f})
 		}
 	case *ast.InjectDecl:
-		for _, n := range d.Names {
-			x.declare(x.globals, n, &symbol{kind: symInject, node: d})
+		for _, e := range d.Entries {
+			x.declare(x.globals, e.Name, &symbol{kind: symInject, node: e})
 		}
 	}
 }
@@ -403,6 +403,11 @@ func (x *index) resolveDecl(d ast.Decl) {
 	case *ast.VarsDecl:
 		for _, f := range d.Fields {
 			x.typeExpr(f.Type)
+		}
+	case *ast.InjectDecl:
+		for _, e := range d.Entries {
+			x.typeExpr(e.Type)
+			x.tags(e.Tags, "", nil)
 		}
 	case *ast.StoreDecl:
 		if x.stores[d.Name.Name] == d {

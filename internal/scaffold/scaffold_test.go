@@ -30,6 +30,7 @@ func TestFiles(t *testing.T) {
 		"src/schema/schema.clo",
 		"src/web/index.html",
 		"test/api.test.ts",
+		"test/models.test.ts",
 		"test/tsconfig.json",
 		"tsconfig.json",
 		"wrangler.jsonc",

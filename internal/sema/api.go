@@ -86,6 +86,7 @@ func (c *checker) method(mi *modelInfo, md *ast.Method) *idl.Method {
 		}
 	}
 	names := newScope(c.diags, "method '"+m.Name+"'")
+	headers := map[string]header{} // by lower-case name
 	var stream *ast.Field
 	others := 0
 	for _, p := range md.Params.List {
@@ -97,10 +98,21 @@ func (c *checker) method(mi *modelInfo, md *ast.Method) *idl.Method {
 			}
 			continue
 		}
-		others++
-		c.tags(p.Tags, "a method parameter", validatorTag)
+		c.tags(p.Tags, "a method parameter", validatorTag, headerTag)
+		inHeader := slices.ContainsFunc(p.Tags, func(t ast.Tag) bool { return kindOf(t) == headerTag })
+		if !inHeader {
+			others++ // a stream method may take headers beside the stream
+		}
 		t := c.resolve(p.Type)
 		if t == nil || !fresh {
+			continue
+		}
+		param := &idl.Param{Field: idl.Field{Name: p.Name.Name, Type: t}, Header: inHeader}
+		if inHeader {
+			if c.header(m, p, param, headers) {
+				param.Validators = c.validators(p.Tags, t)
+				m.Params = append(m.Params, param)
+			}
 			continue
 		}
 		root := t.Root().Kind
@@ -120,12 +132,13 @@ func (c *checker) method(mi *modelInfo, md *ast.Method) *idl.Method {
 			stream = p
 			m.ParamsMedia = idl.Octet
 		}
-		m.Params = append(m.Params, &idl.Param{Field: idl.Field{Name: p.Name.Name, Type: t, Validators: c.validators(p.Tags, t)}})
+		param.Validators = c.validators(p.Tags, t)
+		m.Params = append(m.Params, param)
 	}
 	if stream != nil && others > 1 {
 		c.diags.Errorf(diag.APIParam, stream.Span(), "method '%s' takes a stream and other parameters", m.Name).
 			Labelled("the stream is the whole request body").
-			Helpf("a stream must be the only parameter besides self")
+			Helpf("a stream must be the only parameter besides self and [header] parameters")
 	}
 	m.Injected, m.Durable = c.inject(md.Tags, m.Params)
 	if mi == nil || mi.built == nil || m.Static || m.Source == "" {
@@ -143,6 +156,64 @@ func (c *checker) method(mi *modelInfo, md *ast.Method) *idl.Method {
 	}
 	m.Durable = src.Get.Durable
 	return m
+}
+
+// headerKinds are the types a [header] parameter may have, as an option
+// too: those a GET query parameter carries as one text value.
+var headerKinds = []idl.Kind{idl.String, idl.Int, idl.Real, idl.Bool, idl.Date}
+
+// forbiddenHeaders are the request headers a browser's fetch refuses to
+// set (the Fetch standard's forbidden request-header names, lower case,
+// with the prefixes "proxy-" and "sec-"), and the body's Content-Type,
+// which the client and the runtime own: a generated client could not
+// send such a parameter.
+var forbiddenHeaders = []string{
+	"accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method",
+	"connection", "content-length", "content-type", "cookie", "cookie2", "date", "dnt", "expect", "host",
+	"keep-alive", "origin", "referer", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via",
+}
+
+// A header is the header a [header] parameter, named id, is read from.
+type header struct {
+	id   *ast.Ident
+	name string
+}
+
+// header checks [header] parameter p of method m, analysed as param: a
+// type one header value carries, a header of its own (headers holds the
+// method's others, by lower-case name) that a client may send. It reports
+// whether the parameter is sound.
+func (c *checker) header(m *idl.Method, p *ast.Field, param *idl.Param, headers map[string]header) bool {
+	t := param.Type
+	kind := t.Kind
+	if kind == idl.Option {
+		kind = t.Elem.Kind
+	}
+	if !slices.Contains(headerKinds, kind) {
+		c.diags.Errorf(diag.APIParam, p.Type.Span(), "[header] parameter '%s' of method '%s' cannot be of type %s", p.Name.Name, m.Name, t).
+			Labelled("a header carries one text value").
+			Helpf("a header parameter is a string, int, real, bool or date, or an option of one")
+		return false
+	}
+	name := param.HeaderName()
+	lower := strings.ToLower(name)
+	if first, ok := headers[lower]; ok {
+		c.diags.Errorf(diag.HeaderName, p.Name.Span(), "parameters '%s' and '%s' of method '%s' are both read from the header %s", first.id.Name, p.Name.Name, m.Name, name).
+			Labelled("header %s", name).
+			Also(first.id.Span(), "header %s", first.name).
+			Notef("header names are case-insensitive, and each '_' of a parameter's name is a '-' of its header's").
+			Helpf("rename one of the parameters")
+		return false
+	}
+	headers[lower] = header{p.Name, name}
+	if slices.Contains(forbiddenHeaders, lower) || strings.HasPrefix(lower, "proxy-") || strings.HasPrefix(lower, "sec-") {
+		c.diags.Errorf(diag.HeaderName, p.Name.Span(), "[header] parameter '%s' of method '%s' would be the header %s, which a client cannot set", p.Name.Name, m.Name, name).
+			Labelled("header %s", name).
+			Notef("browsers refuse to let scripts set %s (a forbidden request header), or it is the body's own", name).
+			Helpf("rename the parameter, e.g. 'X_%s'", p.Name.Name)
+		return false
+	}
+	return true
 }
 
 // self makes the method an instance method hydrated by a data source.

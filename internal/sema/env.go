@@ -56,12 +56,6 @@ func (c *checker) env(decls []ast.Decl) {
 			if c.globals.holds(d.Name) {
 				c.stores[d.Name.Name] = c.store(d)
 			}
-		case *ast.InjectDecl:
-			for _, n := range d.Names {
-				if c.globals.holds(n) {
-					c.out.Injects = append(c.out.Injects, &idl.Inject{Name: n.Name, Deps: []string{}})
-				}
-			}
 		}
 	}
 	for _, n := range sortedKeys(c.stores) {

@@ -20,15 +20,15 @@ import (
 // ReservedGlobals are the names no global schema name (model, poo,
 // binding, variable, injectable) may take: TypeScript's reserved words
 // (ts.Reserved), the documented top-level names of backend.ts and
-// client.ts, and the type members of a model's namespace, which would
-// hide a model or poo of that name inside it.
+// client.ts, and the type members of a model's or a service's namespace,
+// which would hide a global of that name inside it.
 var ReservedGlobals = slices.Concat(ts.Reserved, []string{
 	// backend.ts.
 	"CfEnv", "DeepPartial", "Env", "HttpResult", "KValue", "cloesce", "upgradeEnv",
 	// client.ts.
 	"CallOptions", "ClientOptions", "MediaType", "ParamProblem", "R2Object", "createClient",
-	// A model's namespace.
-	"Api", "GeneratedSource", "Include", "OrderBy", "Orm", "Self", "Where",
+	// A model's namespace, and a service's (its init's Deps).
+	"Api", "Deps", "GeneratedSource", "Include", "OrderBy", "Orm", "Self", "Where",
 })
 
 // ReservedModelMembers are the members of a model's const object and

@@ -87,14 +87,24 @@ func (c *checker) cycle(indegree map[string]int, out map[string][]edge) {
 	d.Helpf("no row could ever be inserted first: mark one of these foreign keys `optional`")
 }
 
-// cascadeCycles reports each cycle of [cascade] navigations, found by a
-// depth-first walk from every model in name order. A delete follows
-// [cascade] a fixed number of steps (the runtime plans it from the
-// description), so it could never go round a cycle.
+// cascadeCycles reports each cycle of [cascade] navigations. A delete
+// follows [cascade] a fixed number of steps (the runtime plans it from
+// the description), so it could never go round a cycle.
 func (c *checker) cascadeCycles() {
-	out := map[string][]cascadeEdge{}
-	for _, e := range c.cascades {
-		out[e.from] = append(out[e.from], e)
+	cycles(c.modelNames(), c.cascades, c.cascadeCycle)
+}
+
+// An arc is an edge of a graph of named nodes.
+type arc interface{ ends() (from, to string) }
+
+// cycles calls report with each cycle of arcs that a depth-first walk
+// from every node, in the order of nodes, finds, its arcs in walking
+// order (one arc from a node back to itself is a cycle too).
+func cycles[A arc](nodes []string, arcs []A, report func([]A)) {
+	out := map[string][]A{}
+	for _, a := range arcs {
+		from, _ := a.ends()
+		out[from] = append(out[from], a)
 	}
 	const (
 		unseen = iota
@@ -102,27 +112,28 @@ func (c *checker) cascadeCycles() {
 		done
 	)
 	state := map[string]int{}
-	var path []cascadeEdge // the edges walked to reach the current model
+	var path []A // the arcs walked to reach the current node
 	var visit func(n string)
 	visit = func(n string) {
 		state[n] = onPath
-		for _, e := range out[n] {
-			switch state[e.to] {
+		for _, a := range out[n] {
+			_, to := a.ends()
+			switch state[to] {
 			case onPath:
-				i := slices.IndexFunc(path, func(p cascadeEdge) bool { return p.from == e.to })
+				i := slices.IndexFunc(path, func(p A) bool { from, _ := p.ends(); return from == to })
 				if i < 0 {
-					i = len(path) // e leads from n back to n
+					i = len(path) // a leads from n back to n
 				}
-				c.cascadeCycle(append(slices.Clone(path[i:]), e))
+				report(append(slices.Clone(path[i:]), a))
 			case unseen:
-				path = append(path, e)
-				visit(e.to)
+				path = append(path, a)
+				visit(to)
 				path = path[:len(path)-1]
 			}
 		}
 		state[n] = done
 	}
-	for _, n := range c.modelNames() {
+	for _, n := range nodes {
 		if state[n] == unseen {
 			visit(n)
 		}

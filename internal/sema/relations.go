@@ -273,6 +273,8 @@ type cascadeEdge struct {
 	tag           ast.Tag
 }
 
+func (e cascadeEdge) ends() (string, string) { return e.from, e.to }
+
 // cascade marks a [cascade] navigation of m, which must reach rows that
 // hold a foreign key to m: those a delete of m would otherwise leave
 // pointing at nothing.

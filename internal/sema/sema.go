@@ -62,6 +62,9 @@ func AnalyzeDeferringSQL(files []*ast.File, diags *diag.List) (s *idl.Schema, fi
 	}
 	c.env(decls)
 	c.injectable = c.globalNames("D1 binding", storeWhat[ast.KV], storeWhat[ast.R2], storeWhat[ast.Durable], "variable", "injectable")
+	c.injectable = slices.Concat(c.injectable, builtinInjects)
+	slices.Sort(c.injectable)
+	c.injectables(decls)
 	for _, d := range decls {
 		c.check(d)
 	}
@@ -95,7 +98,7 @@ type checker struct {
 	poos       map[string]*ast.PooDecl
 	infos      map[string]*modelInfo
 	stores     map[string]*store
-	injectable []string // names [inject] accepts, sorted
+	injectable []string // names [inject] accepts, sorted, Request and Env included
 	edges      []edge   // required foreign keys
 	cascades   []cascadeEdge
 	apiDecls   []*ast.APIDecl
@@ -125,8 +128,8 @@ func (c *checker) declare(d ast.Decl) {
 			c.global(f.Name, "variable")
 		}
 	case *ast.InjectDecl:
-		for _, n := range d.Names {
-			c.global(n, "injectable")
+		for _, e := range d.Entries {
+			c.global(e.Name, "injectable")
 		}
 	case *ast.APIDecl:
 		c.apiDecls = append(c.apiDecls, d)
@@ -144,7 +147,11 @@ func (c *checker) global(id *ast.Ident, what string) bool {
 	if slices.Contains(ts.Reserved, id.Name) {
 		how = "as a reserved word"
 	}
-	c.reserved(id, ReservedGlobals, "a "+what, how)
+	kind := article(what) + " " + what
+	if !c.reserved(id, ReservedGlobals, kind, how) && what != "model" && what != "plain old object" {
+		// Bindings, variables and injectables are what [inject] names.
+		c.reserved(id, builtinInjects, kind, "for the built-in injectable every [inject] may name")
+	}
 	return fresh
 }
 

@@ -19,6 +19,7 @@ const (
 	sourceTag
 	indexTag
 	cascadeTag
+	headerTag
 )
 
 var tagKindNames = [...]string{
@@ -30,6 +31,7 @@ var tagKindNames = [...]string{
 	sourceTag:    "[source]",
 	indexTag:     "[index]",
 	cascadeTag:   "[cascade]",
+	headerTag:    "[header]",
 }
 
 // tagNotes say, under an error for a misplaced tag, where it belongs,
@@ -37,6 +39,8 @@ var tagKindNames = [...]string{
 var tagNotes = map[tagKind]string{
 	indexTag:   "[index] asks for an index on one column of the model's table: write it on a field of a `column` or `primary` block, or index several columns with `index(a, b)`",
 	cascadeTag: "[cascade] is written before a `nav` item whose target holds the foreign key: deleting an object then deletes the objects it reaches",
+	injectTag:  "[inject] is written before an api method, a data-source method, or an injectable of an inject block whose init receives what it names (a service)",
+	headerTag:  "[header] is written before a parameter of an api method: it is read from the HTTP header of its name, each '_' a '-'",
 }
 
 func kindOf(t ast.Tag) tagKind {
@@ -57,6 +61,8 @@ func kindOf(t ast.Tag) tagKind {
 			return indexTag
 		case "cascade":
 			return cascadeTag
+		case "header":
+			return headerTag
 		}
 	}
 	return internalTag

@@ -1,15 +1,20 @@
 // CloesceApp: the router. A request names a model and a method
 // (B/Model/method, or B/Model/<key...>/method for instance methods); the
-// app checks the verb, validates every parameter, forwards to the Durable
-// Object the method runs in, hydrates `self` through its data source,
-// injects dependencies, calls the user's code and renders the result.
+// app checks the verb, initialises the services the method needs,
+// validates every parameter, forwards to the Durable Object the method
+// runs in, hydrates `self` through its data source, injects dependencies,
+// calls the user's code and renders the result, calling the hooks
+// registered for each of those points (docs/backend.md).
 
-import type { Method, Model, Param, Schema, Source } from "./cidl.js";
+import type { CidlType, Method, Model, Param, Schema, Source } from "./cidl.js";
 import { fromVar } from "./convert.js";
 import { upgradeEnv } from "./bindings.js";
+import { Di, ENV, REQUEST, servicesOf, type Resolver } from "./di.js";
 import { CloesceError } from "./errors.js";
+import { addHook, answerOf, asResponse, type ErrorHook, type Hook, type Hooks, type MethodOf, type ModelRef, type RequestHook, type ResponseHook } from "./hooks.js";
 import type { Storage } from "./hydrate.js";
 import { HttpResult, invalid, problem, toResponse, type ParamProblem } from "./http.js";
+import { openApiRoute } from "./openapi.js";
 import { KeyError, durableName } from "./keys.js";
 import { parseListQuery, type ParsedListQuery } from "./list.js";
 import { Orm, modelMeta } from "./orm.js";
@@ -37,8 +42,14 @@ export interface AppOptions {
 type Impl = Record<string, unknown> & { tag: string };
 type Fn = (...args: unknown[]) => unknown;
 
-export class CloesceApp {
-  private readonly registry = new Map<string, Impl>();
+/** What a client is told of an error it did not cause; the details go to the log. */
+const SERVER_FAILED = "the server failed to handle this request; see the worker's log";
+
+export class CloesceApp implements Resolver {
+  private registry = new Map<string, Impl>();
+  private hooks: Hooks = { any: false };
+  /** The OpenAPI route, when the app serves its description (serveOpenApi). */
+  private openApi?: (request: Request, url: URL) => Response | undefined;
   private readonly base: string;
   private readonly env: Record<string, unknown>;
   private readonly hasEnv: boolean;
@@ -67,35 +78,151 @@ export class CloesceApp {
     this.base = new URL(workersUrl).pathname.replace(/\/+$/, "");
   }
 
-  /** Registers model implementations (`Model.impl({...})`) and custom injectables, by tag; later ones win. */
-  register(...objs: { tag: string }[]): this {
+  /**
+   * Registers model implementations (`Model.impl({...})`) and custom
+   * injectables, by tag; later ones win. Generic so that an object
+   * written in place may have members beyond its tag.
+   */
+  register<T extends readonly { tag: string }[]>(...objs: T): this {
     for (const o of objs) this.registry.set(o.tag, o as Impl);
     return this;
   }
 
   /**
+   * Serves document, the project's compiled openapi.json (imported by the
+   * Worker), at <workers_url>/openapi.json: opt-in (docs/openapi.md).
+   */
+  serveOpenApi(document: object): this {
+    this.openApi = openApiRoute(document, this.base);
+    return this;
+  }
+
+  /** Calls hook first for every request, before routing; an answer it returns is the response. */
+  onRequest(hook: RequestHook): this {
+    (this.hooks.request ??= []).push(hook);
+    return this.hooked();
+  }
+
+  /** Calls hook once the request matched a method with its verb, before services are initialised. */
+  onRoute(hook: Hook): this {
+    (this.hooks.route ??= []).push(hook);
+    return this.hooked();
+  }
+
+  /** Calls hook for the methods of model, once services are initialised, before parameters are read. */
+  onNamespace(model: ModelRef, hook: Hook): this {
+    this.hooks.namespace = addHook(this.hooks.namespace, this.modelFor(model, "onNamespace").model, hook);
+    return this.hooked();
+  }
+
+  /** Calls hook for one method of model, once its parameters are valid, before `self` is hydrated and the method called. */
+  onMethod<M extends ModelRef>(model: M, method: MethodOf<M>, hook: Hook): this {
+    const m = this.modelFor(model, "onMethod");
+    const found = m.methods.get(method);
+    if (!found) throw new Error(`cloesce: onMethod: ${m.model.name} has no method ${method}`);
+    this.hooks.method = addHook(this.hooks.method, found, hook);
+    return this.hooked();
+  }
+
+  /** Calls hook on every response, errors included; a Response it returns replaces the one it was given. */
+  onResponse(hook: ResponseHook): this {
+    (this.hooks.response ??= []).push(hook);
+    return this.hooked();
+  }
+
+  /**
+   * Calls hook for an error thrown by a method, a hook or a service's
+   * init, which would otherwise be the 500 (whose details go only to the
+   * log); an answer it returns is the response.
+   */
+  onError(hook: ErrorHook): this {
+    (this.hooks.error ??= []).push(hook);
+    return this.hooked();
+  }
+
+  private hooked(): this {
+    this.hooks.any = true;
+    return this;
+  }
+
+  private modelFor(model: ModelRef, hook: string): ModelInfo {
+    const name = typeof model === "string" ? model : model.Tag;
+    const found = info(this.schema).models.get(name);
+    if (!found) throw new Error(`cloesce: ${hook}: there is no model ${name}`);
+    return found;
+  }
+
+  /**
    * Answers a request, in env when given (else in the env the app was
    * built with). Never throws: failures become problem+json responses.
+   * Without hooks it makes no container and awaits nothing for them.
    */
-  async run(request: Request, env?: object): Promise<Response> {
+  run(request: Request, env?: object): Promise<Response> {
     if (env !== undefined) return this.in(env).run(request);
     if (!this.hasEnv) {
       console.error("cloesce: the app has no environment: call cloesce(env), or app.run(request, env)");
-      return problem(500, "the server failed to handle this request; see the worker's log");
+      return Promise.resolve(problem(500, SERVER_FAILED));
     }
+    return this.hooks.any ? this.runHooked(request) : this.answer(request, undefined);
+  }
+
+  private async runHooked(request: Request): Promise<Response> {
+    const di = new Di(this, request);
+    const response = await this.answer(request, di);
+    const hooks = this.hooks.response;
+    if (!hooks) return response;
     try {
-      const r = await this.route(request);
-      return r instanceof Response ? r : toResponse(r);
+      let out = response;
+      for (const h of hooks) {
+        const r = await h(out, di);
+        if (r instanceof Response) out = r;
+      }
+      return out;
     } catch (e) {
-      if (e instanceof CloesceError) return problem(e.status, e.message, e.errors);
-      if (e instanceof KeyError) return problem(400, e.message, [{ param: e.param, message: e.message }]);
-      console.error("cloesce: uncaught error", e);
-      return problem(500, "the server failed to handle this request; see the worker's log");
+      console.error("cloesce: an onResponse hook threw", e);
+      return problem(500, SERVER_FAILED);
     }
   }
 
-  private async route(request: Request): Promise<Response | HttpResult> {
+  private async answer(request: Request, di: Di | undefined): Promise<Response> {
+    try {
+      const r = await this.route(request, di);
+      return r instanceof Response ? r : toResponse(r);
+    } catch (e) {
+      return this.failure(e, di);
+    }
+  }
+
+  /** The response for an error: its own status for the router's, else what onError answers, else the 500. */
+  private async failure(e: unknown, di: Di | undefined): Promise<Response> {
+    if (e instanceof CloesceError) return problem(e.status, e.message, e.errors);
+    if (e instanceof KeyError) return problem(400, e.message, [{ param: e.param, message: e.message }]);
+    const hooks = this.hooks.error;
+    if (hooks && di) {
+      try {
+        const r = await answerOf(hooks, (h) => h(e, di));
+        if (r) return asResponse(r);
+      } catch (thrown) {
+        console.error("cloesce: an onError hook threw", thrown);
+      }
+    }
+    console.error("cloesce: uncaught error", e);
+    return problem(500, SERVER_FAILED);
+  }
+
+  private async route(request: Request, di: Di | undefined): Promise<Response | HttpResult> {
+    // di is made for every request when there are hooks, and else only
+    // for a method with services: a request that started without hooks
+    // runs none registered meanwhile.
+    const hooks = this.hooks;
+    if (hooks.request && di) {
+      const d = di;
+      const r = await answerOf(hooks.request, (h) => h(request, d));
+      if (r) return r;
+    }
     const url = new URL(request.url);
+    const openApi = this.openApi?.(request, url);
+    if (openApi) return openApi;
     const { model, method, keys } = this.match(url.pathname);
     if (request.method !== method.verb) {
       return problem(405, `${model.model.name}.${method.name} takes ${method.verb}, not ${request.method}`, undefined, { Allow: method.verb });
@@ -105,13 +232,37 @@ export class CloesceApp {
     if (keys.length !== getParams.length) {
       throw new CloesceError(404, `${model.model.name}.${method.name} is ${method.static ? "static: no key segments" : `addressed by ${getParams.length} key segment(s)`}`);
     }
+    const forward = this.forwardTarget(method);
+    const plan = planOf(this.schema, model, method);
+    // Services are initialised where the method runs: in its Durable
+    // Object, for a method forwarded to one.
+    const services = forward ? NONE : plan.services;
+    if (services.length > 0) di ??= new Di(this, request);
+    if (di) di.route = { model: model.model.name, method: method.name };
+    if (hooks.route && di) {
+      const r = await call(hooks.route, di);
+      if (r) return r;
+    }
+    if (di && services.length > 0) {
+      const refused = await this.initServices(services, di);
+      if (refused) return refused;
+    }
+    const namespace = hooks.namespace?.get(model.model);
+    if (namespace && di) {
+      const r = await call(namespace, di);
+      if (r) return r;
+    }
     const problems: ParamProblem[] = [];
     const key = this.keyValues(getParams, keys, problems);
-    const forward = this.forwardTarget(method);
     const original = forward ? request.clone() : request;
-    const params = await this.params(request, url, method, problems);
+    const params = await this.params(request, url, method, plan.bodyless, problems);
     const query = this.listQuery(model, method, url, params, problems);
     if (problems.length > 0) return invalid(problems);
+    const own = hooks.method?.get(method);
+    if (own && di) {
+      const r = await call(own, di);
+      if (r) return r;
+    }
     if (forward) {
       // The clone shares the body through a tee: a branch left unread
       // (no parameters, or a stream) would stall the object's response.
@@ -122,7 +273,9 @@ export class CloesceApp {
       const shard = this.schema.env.durable.find((d) => d.name === forward.binding)?.shard.map((f) => f.name) ?? [];
       const ns = this.env[forward.binding] as DurableObjectNamespace | undefined;
       if (!ns) throw new Error(`binding ${forward.binding} is missing from the environment`);
-      return ns.get(ns.idFromName(durableName(forward.binding, shard, values))).fetch(original);
+      const answered = await ns.get(ns.idFromName(durableName(forward.binding, shard, values))).fetch(original);
+      // A fetched response's headers are immutable: copy it for onResponse.
+      return hooks.response ? new Response(answered.body, answered) : answered;
     }
     const impl = this.lookup(model.model.name);
     let result: unknown;
@@ -138,15 +291,15 @@ export class CloesceApp {
       const fn = target?.[kind];
       if (typeof fn !== "function") return notImplemented(`${model.model.name}.${src.name}.${kind}`);
       const sm = src[kind]!;
-      result = await (fn as Fn).apply(target, [...this.envArg(sm), ...sm.params.map((p) => params[p.name]), ...(query ? [query] : [])]);
+      result = await (fn as Fn).apply(target, [...this.envArg(sm, request, di), ...sm.params.map((p) => params[p.name]), ...(query ? [query] : [])]);
       // A user-written get says "no such object" with null, as the generated one does with a 404.
       if (kind === "get" && (result === null || result === undefined)) return notFound(model.model, sm.params, params);
     } else {
       const fn = impl?.[method.name];
       if (typeof fn !== "function") return notImplemented(`${model.model.name}.${method.name}`);
-      const self = source ? await this.hydrateSelf(model.model, source, impl!, key) : undefined;
+      const self = source ? await this.hydrateSelf(model.model, source, impl!, key, request, di) : undefined;
       if (self instanceof HttpResult) return self;
-      const args = [...(source ? [self] : []), ...this.envArg(method), ...method.params.map((p) => params[p.name])];
+      const args = [...(source ? [self] : []), ...this.envArg(method, request, di), ...method.params.map((p) => params[p.name])];
       result = await (fn as Fn).apply(impl, args);
     }
     const out = result instanceof HttpResult ? result : HttpResult.ok(200, result);
@@ -154,10 +307,12 @@ export class CloesceApp {
     return out;
   }
 
-  /** This app, with its registrations, over env (its bindings given their helpers). */
+  /** This app, sharing its registrations and hooks, over env (its bindings given their helpers). */
   private in(env: object): CloesceApp {
     const app = new CloesceApp(this.schema, this.workersUrl, upgradeEnv(env, this.schema), { durable: this.durable, defaults: this.defaults });
-    for (const [tag, impl] of this.registry) app.registry.set(tag, impl);
+    app.registry = this.registry;
+    app.hooks = this.hooks;
+    app.openApi = this.openApi;
     return app;
   }
 
@@ -196,19 +351,29 @@ export class CloesceApp {
     return out;
   }
 
-  /** Reads and validates the method's parameters from the query string or the body. */
-  private async params(request: Request, url: URL, method: Method, problems: ParamProblem[]): Promise<Record<string, unknown>> {
+  /**
+   * Reads and validates the method's parameters from their headers, and
+   * the others from the query string or the body (bodyless: see Plan).
+   */
+  private async params(request: Request, url: URL, method: Method, bodyless: boolean, problems: ParamProblem[]): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     if (method.params_media === "octet") {
-      out[method.params[0]!.name] = request.body ?? new ReadableStream();
+      for (const p of method.params) {
+        if (p.header) this.header(request, p, out, problems);
+        else out[p.name] = request.body ?? new ReadableStream();
+      }
       return out;
     }
     // Every other verb's body is read, even for a method without
     // parameters: a body must be JSON (415, 400 otherwise) whatever the
     // method. $delete takes its key in the query string, and no body.
     let body: Record<string, unknown> | undefined;
-    if (method.verb !== "GET" && method.crud?.kind !== "delete") body = await readJson(request);
+    if (method.verb !== "GET" && method.crud?.kind !== "delete") body = await readJson(request, bodyless);
     for (const p of method.params) {
+      if (p.header) {
+        this.header(request, p, out, problems);
+        continue;
+      }
       const r =
         body && Object.hasOwn(body, p.name)
           ? check(this.schema, p.type, p.validators, body[p.name], p.name)
@@ -217,6 +382,15 @@ export class CloesceApp {
       else problems.push(...r.problems);
     }
     return out;
+  }
+
+  /** Reads a [header] parameter as a query parameter; its problems name the header too. */
+  private header(request: Request, p: Param, out: Record<string, unknown>, problems: ParamProblem[]) {
+    const name = headerName(p.name);
+    const value = request.headers.get(name);
+    const r = checkQuery(this.schema, p.type, p.validators, value === null ? [] : [value], p.name);
+    if (r.ok) out[p.name] = r.value;
+    else for (const pr of r.problems) problems.push({ param: pr.param, message: `${pr.message} (the ${name} header)` });
   }
 
   /**
@@ -248,11 +422,11 @@ export class CloesceApp {
   }
 
   /** Hydrates `self` with the source's get; a missing object is a 404. */
-  private async hydrateSelf(model: Model, source: Source, impl: Impl, key: Record<string, unknown>): Promise<unknown> {
+  private async hydrateSelf(model: Model, source: Source, impl: Impl, key: Record<string, unknown>, request: Request, di: Di | undefined): Promise<unknown> {
     const target = impl[source.name] as Record<string, unknown> | undefined;
     const get = target?.get;
     if (typeof get !== "function") return notImplemented(`${model.name}.${source.name}.get`);
-    const r = await (get as Fn).apply(target, [...this.envArg(source.get), ...source.get.params.map((p) => key[p.name])]);
+    const r = await (get as Fn).apply(target, [...this.envArg(source.get, request, di), ...source.get.params.map((p) => key[p.name])]);
     const value = r instanceof HttpResult ? (r.ok ? r.data : r) : r;
     if (value instanceof HttpResult) return value;
     if (value === null || value === undefined) return notFound(model, source.get.params, key);
@@ -260,23 +434,129 @@ export class CloesceApp {
   }
 
   /** The env argument of a method: its Durable Object, then each injected name. Absent when it has neither. */
-  private envArg(m: { injected: string[]; durable?: { binding: string } }): [Record<string, unknown>] | [] {
+  private envArg(m: { injected: string[]; durable?: { binding: string } }, request: Request, di: Di | undefined): [Record<string, unknown>] | [] {
     if (m.injected.length === 0 && !m.durable) return [];
     const env: Record<string, unknown> = {};
     if (m.durable) env.ctx = this.durable?.object;
-    for (const name of m.injected) {
-      const v = this.lookup(name) ?? this.env[name];
-      if (v === undefined) {
-        if (info(this.schema).bindings.get(name) === "inject") {
-          throw new CloesceError(501, `${name} is injected but not registered: app.register(new ${name}Impl())`);
-        }
-        throw new Error(`binding ${name} is missing from the environment (check the wrangler config)`);
-      }
-      const declared = info(this.schema).vars.get(name);
-      env[name] = declared ? fromVar(name, declared.type, v) : v;
-    }
+    for (const name of m.injected) env[name] = di ? di.get(name) : this.resolve(name, request);
     return [env];
   }
+
+  /**
+   * Runs the init of each service in order that this request has no value
+   * for, on a copy of the registered instance: the registered one is
+   * shared by concurrent requests. A failure init returns answers the request.
+   */
+  private async initServices(order: readonly string[], di: Di): Promise<HttpResult | undefined> {
+    const injects = info(this.schema).injects;
+    for (const name of order) {
+      const registered = this.lookup(name);
+      if (di.held.has(name) || typeof registered?.init !== "function") continue;
+      const service = Object.defineProperties(Object.create(Object.getPrototypeOf(registered)), Object.getOwnPropertyDescriptors(registered)) as Impl;
+      const env: Record<string, unknown> = {};
+      for (const dep of injects.get(name)!.deps) env[dep] = di.get(dep);
+      const r = await (service.init as Fn).call(service, env, di.request);
+      if (r instanceof HttpResult && !r.ok) return r;
+      di.held.set(name, service);
+    }
+    return undefined;
+  }
+
+  /**
+   * @internal What an injected name is, but for what the request's Di
+   * holds: the registered injectable, Request, Env or the binding. Throws
+   * when nothing provides it.
+   */
+  resolve(name: string, request: Request): unknown {
+    const registered = this.lookup(name);
+    if (registered !== undefined) {
+      if (typeof registered.init === "function") {
+        throw new Error(`cloesce: ${name} is a service, initialised after onRoute for the methods that need it`);
+      }
+      return registered;
+    }
+    if (name === REQUEST) return request;
+    if (name === ENV) return this.env;
+    const v = this.env[name];
+    if (v === undefined) throw this.missing(name);
+    const declared = info(this.schema).vars.get(name);
+    return declared ? fromVar(name, declared.type, v) : v;
+  }
+
+  /** @internal Whether resolve finds name. */
+  provides(name: string): boolean {
+    const registered = this.lookup(name);
+    if (registered !== undefined) return typeof registered.init !== "function";
+    return name === REQUEST || name === ENV || this.env[name] !== undefined;
+  }
+
+  /**
+   * Why nothing provides name. A value injectable no hook set is our
+   * bug, the generic 500 (its name only in the log); an injectable
+   * nobody registered is a 501, as an unimplemented method is.
+   */
+  private missing(name: string): Error {
+    const inject = info(this.schema).injects.get(name);
+    if (inject?.type) return new Error(`cloesce: ${name} is a value injectable no hook set for this request: di.set(${name}, value) in onRequest, onRoute, onNamespace or onMethod`);
+    if (inject) return new CloesceError(501, `${name} is injected but not registered: app.register(new ${name}Impl())`);
+    if (info(this.schema).bindings.has(name)) return new Error(`binding ${name} is missing from the environment (check the wrangler config)`);
+    return new Error(`cloesce: ${name} is no injectable, binding, Request or Env of this schema`);
+  }
+}
+
+/**
+ * What the router works out once per method: the services it (or the
+ * source get hydrating its self, or the source method a CRUD endpoint
+ * runs) injects, in init order; and whether a POST of it may come
+ * without a body, and so without a Content-Type (see bodylessOf).
+ */
+interface Plan {
+  services: readonly string[];
+  bodyless: boolean;
+}
+
+const plans = new WeakMap<Method, Plan>();
+
+const NONE: readonly string[] = [];
+
+function planOf(schema: Schema, model: ModelInfo, method: Method): Plan {
+  let plan = plans.get(method);
+  if (!plan) {
+    const injected = [...method.injected];
+    const kind = method.crud?.kind;
+    if (kind === "get" || kind === "list" || kind === "save") injected.push(...(model.sources.get(method.crud!.source)?.[kind]?.injected ?? []));
+    else if (!kind && !method.static) injected.push(...(model.sources.get(method.source ?? "Default")?.get.injected ?? []));
+    plan = { services: servicesOf(schema, injected), bodyless: bodylessOf(method.params) };
+    plans.set(method, plan);
+  }
+  return plan;
+}
+
+/** The header of a [header] parameter: its name with each "_" a "-" (X_Tenant: X-Tenant). */
+function headerName(param: string): string {
+  return param.replaceAll("_", "-");
+}
+
+/** Request headers a cross-site page may send without a CORS preflight (Fetch standard). */
+const SAFELISTED = new Set(["accept", "accept-language", "content-language", "content-type", "range"]);
+
+/**
+ * Whether a method's POST may come without a body or Content-Type: when
+ * all its parameters are headers, one of them required and not
+ * safelisted. A cross-site page cannot send that header without a CORS
+ * preflight, so the POST needs no JSON media type to be safe (DESIGN §3.9).
+ */
+function bodylessOf(params: readonly Param[]): boolean {
+  return params.length > 0 && params.every((p) => p.header) && params.some((p) => !isOption(p.type) && !SAFELISTED.has(headerName(p.name).toLowerCase()));
+}
+
+function isOption(t: CidlType): boolean {
+  return typeof t === "object" && "option" in t;
+}
+
+/** Calls route-level hooks until one answers. */
+function call(hooks: readonly Hook[], di: Di): Promise<Response | HttpResult | undefined> {
+  return answerOf(hooks, (h) => h(di));
 }
 
 function notFound(model: Model, params: Param[], values: Record<string, unknown>): HttpResult<never> {
@@ -316,18 +596,18 @@ function tooLarge(): CloesceError {
 
 /**
  * Reads a JSON object body. An empty body means no members and, but for
- * a POST, needs no Content-Type; any other needs a JSON media type (415), at most
- * MAX_JSON_BODY bytes (413), and must be a JSON object (400) or only
- * whitespace (no members, as before).
+ * a POST not bodyless (see bodylessOf), needs no Content-Type; any other
+ * needs a JSON media type (415), at most MAX_JSON_BODY bytes (413), and
+ * must be a JSON object (400) or only whitespace (no members, as before).
  */
-async function readJson(request: Request): Promise<Record<string, unknown>> {
+async function readJson(request: Request, bodyless: boolean): Promise<Record<string, unknown>> {
   const type = request.headers.get("Content-Type");
   const json = isJsonMediaType(type);
   const length = Number(request.headers.get("Content-Length") ?? "0");
   // POST is the writing verb a cross-site page can send without a CORS
   // preflight, empty or not, so it must always declare JSON (the client
   // does); PUT, PATCH and DELETE are preflighted, and may come empty.
-  if ((length > 0 || request.method === "POST") && !json) throw unsupportedMedia(type);
+  if ((length > 0 || (request.method === "POST" && !bodyless)) && !json) throw unsupportedMedia(type);
   if (length > MAX_JSON_BODY) throw tooLarge();
   if (request.body === null) return {};
   // Read in chunks, so a body without Content-Length (chunked) is refused

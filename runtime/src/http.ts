@@ -12,9 +12,13 @@ export function invalid(errors: ParamProblem[]): HttpResult<never> {
   return new HttpResult<never>(false, 400, new Headers(), undefined, describe(errors), undefined, errors);
 }
 
-/** The response for a result: a problem for a failure, else its data as JSON or bytes. */
+/** Statuses whose responses carry no body (the Fetch standard's null body statuses). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/** The response for a result: a problem for a failure, else its data as JSON or bytes (nothing for a 204). */
 export function toResponse(r: HttpResult): Response {
   if (!r.ok || r.status >= 400) return problem(r.status, r.message, r.errors, r.headers);
+  if (NULL_BODY.has(r.status)) return new Response(null, { status: r.status, headers: r.headers });
   if (r.mediaType === "octet") return octet(r.status, r.data, r.headers);
   const headers = new Headers(r.headers);
   if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");

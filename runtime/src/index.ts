@@ -2,7 +2,9 @@
 
 export type * from "./cidl.js";
 export { CloesceApp, type AppOptions, type DurableHost } from "./app.js";
+export { injectable, type ClassToken, type Di, type InitResult, type Injectable, type Token } from "./di.js";
 export { CloesceError } from "./errors.js";
+export type { Answer, ErrorHook, Hook, MethodOf, ModelRef, RequestHook, ResponseHook } from "./hooks.js";
 export { HttpResult, KValue, MediaType, type DeepPartial, type Filter, type ListQuery, type Order, type ParamProblem } from "./shared.js";
 export { KeyError, fillKey } from "./keys.js";
 export { Orm, modelMeta, type IncludeTree, type ListOpts, type ModelMeta, type Query, type SaveStatements, type SqlStatement, type Storage } from "./orm.js";

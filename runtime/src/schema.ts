@@ -1,7 +1,7 @@
 // Lookups over a Schema, built once per schema object: the router and the
 // ORM resolve names on every request and must not scan lists to do it.
 
-import type { Field, Method, Model, Navigation, Poo, Schema, Source, StoreField } from "./cidl.js";
+import type { Field, Inject, Method, Model, Navigation, Poo, Schema, Source, StoreField } from "./cidl.js";
 
 /** A model with its members by name. */
 export interface ModelInfo {
@@ -25,6 +25,8 @@ export interface SchemaInfo {
   readonly bindings: ReadonlyMap<string, BindingKind>;
   /** The declared variables, by name. */
   readonly vars: ReadonlyMap<string, Field>;
+  /** The injectables of inject blocks, by name. */
+  readonly injects: ReadonlyMap<string, Inject>;
 }
 
 const cache = new WeakMap<Schema, SchemaInfo>();
@@ -70,5 +72,5 @@ function build(schema: Schema): SchemaInfo {
   for (const d of schema.env.durable) bindings.set(d.name, "durable");
   for (const v of schema.env.vars) bindings.set(v.name, "var");
   for (const i of schema.injects) bindings.set(i.name, "inject");
-  return { schema, models, poos: byName(schema.poos), bindings, vars: byName(schema.env.vars) };
+  return { schema, models, poos: byName(schema.poos), bindings, vars: byName(schema.env.vars), injects: byName(schema.injects) };
 }

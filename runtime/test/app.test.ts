@@ -191,6 +191,13 @@ describe("Durable Objects", () => {
     const list = await call("GET", "/Tally/$list?name=gamma&limit=10");
     expect(list.json).toEqual([saved.json]);
   });
+
+  it("runs the object's hooks in the object, and the Worker's on its answer", async () => {
+    const r = await call("POST", "/Tally/bump", { name: "theta", by: 1 }, { "X-Hook": "worker" });
+    expect(r.json).toBe(1);
+    // workerd gives the Worker the object's response with immutable headers: onResponse gets a copy.
+    expect([r.headers.get("X-Served-By"), r.headers.get("X-Hooked")]).toEqual(["Counter", "worker"]);
+  });
 });
 
 describe("data sources and Worker-served models", () => {

@@ -1,9 +1,9 @@
 // toJson, the wire encoding of every JSON response: values that JSON cannot
 // carry are converted at any depth, and plain values take the fast path
-// with the same output.
+// with the same output; results with a null body status have no body.
 
 import { expect, it } from "vitest";
-import { toJson } from "../src/http.js";
+import { HttpResult, toJson, toResponse } from "../src/http.js";
 
 const r2 = { key: "a.png", version: "v1", size: 3, etag: "e", httpEtag: '"e"', uploaded: new Date("2025-01-02T03:04:05.000Z"), customMetadata: { by: "x" } };
 
@@ -22,4 +22,9 @@ it.each([
   ],
 ])("encodes %s", (_name, value, want) => {
   expect(toJson(value)).toBe(want);
+});
+
+it.each([204, 205, 304])("answers an OK %i without a body, keeping its headers", async (status) => {
+  const res = toResponse(HttpResult.ok(status, "ignored", { ETag: '"v1"' }));
+  expect([res.status, res.headers.get("ETag"), await res.text()]).toEqual([status, '"v1"', ""]);
 });

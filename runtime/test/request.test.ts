@@ -6,45 +6,20 @@
 
 import { describe, expect, it } from "vitest";
 import { CloesceApp, MAX_JSON_BODY, isJsonMediaType } from "../src/app.js";
-import type { Method, Schema } from "../src/cidl.js";
-import { VERSION } from "../src/version.js";
+import { method, model, schemaOf } from "./support/schema.js";
 
-function method(name: string, verb: Method["verb"], params: Method["params"], media: Method["params_media"] = "json"): Method {
-  return { name, static: true, verb, params, params_media: media, result: "string", result_media: "json", injected: [] };
-}
+const octet = { params_media: "octet" } as const;
 
-const schema: Schema = {
-  compiler: VERSION,
-  hash: "",
-  env: { d1: [], kv: [], r2: [], durable: [], vars: [] },
-  poos: [],
-  injects: [],
-  models: [
-    {
-      name: "Echo",
-      hash: "",
-      backing: null,
-      primary_key: [],
-      columns: [],
-      foreign_keys: [],
-      uniques: [],
-      route_fields: [],
-      navigations: [],
-      kv_fields: [],
-      r2_fields: [],
-      sources: [],
-      cruds: [],
-      apis: [
-        method("say", "POST", [{ name: "text", type: "string" }]),
-        method("patch", "PATCH", [{ name: "text", type: "string" }]),
-        method("ping", "POST", []),
-        method("drop", "DELETE", []),
-        method("find", "GET", [{ name: "text", type: "string" }]),
-        method("upload", "PUT", [{ name: "data", type: "stream" }], "octet"),
-      ],
-    },
-  ],
-};
+const schema = schemaOf([
+  model("Echo", [
+    method("say", "POST", [{ name: "text", type: "string" }]),
+    method("patch", "PATCH", [{ name: "text", type: "string" }]),
+    method("ping", "POST"),
+    method("drop", "DELETE"),
+    method("find", "GET", [{ name: "text", type: "string" }]),
+    method("upload", "PUT", [{ name: "data", type: "stream" }], octet),
+  ]),
+]);
 
 /** A fresh app whose methods record their calls. */
 function app() {

@@ -1,7 +1,8 @@
 // Package backend generates backend.ts: the typed surface that user code
-// implements and calls (Env and its binding helpers, Durable Object base
-// classes, per model a const object with Orm, GeneratedSource and impl and
-// a namespace of its types), over the cloesce runtime package, which does
+// implements and calls (Env and its binding helpers, the injectables'
+// base classes and value tokens, Durable Object base classes, per model a
+// const object with Orm, GeneratedSource and impl and a namespace of its
+// types), over the cloesce runtime package, which does
 // the work; and cidl.ts, the interface description as a typed module.
 package backend
 
@@ -208,16 +209,38 @@ func varType(t *idl.Type) string {
 	return "string"
 }
 
-// injects writes a base class per custom injectable, which the user
-// extends and registers.
+// injects writes each injectable: for a class, the base class the user
+// extends and registers, whose static tag names it to di.get and di.set
+// and, for a service, the init it may implement with what init receives
+// (its namespace's Deps); for a value, the token a hook sets it with,
+// di.set(Name, value), and its type, so that env.Name has it.
 func (g *gen) injects() {
+	p := &g.p
 	for _, in := range g.s.Injects {
-		name := in.Name
-		g.p.Line("")
-		g.p.Line("/** Injected as %s: extend it and register an instance with app.register. */", name)
-		g.p.Block("export abstract class "+name+" {", func() {
-			g.p.Line("readonly tag = %s;", ts.Quote(name))
+		name, tag := in.Name, ts.Quote(in.Name)
+		p.Line("")
+		if in.Type != nil {
+			t := g.sp.Type(in.Type)
+			p.Line("/** Injected as %s: a value a hook sets for each request, di.set(%[1]s, value). */", name)
+			p.Line("export const %s = $rt.injectable<%s>(%s);", name, t, tag)
+			p.Line("export type %s = %s;", name, t)
+			continue
+		}
+		p.Line("/** Injected as %s: extend it and register an instance with app.register. */", name)
+		p.Block("export abstract class "+name+" {", func() {
+			p.Line("static readonly tag = %s;", tag)
+			p.Line("readonly tag = %s;", tag)
+			if len(in.Deps) > 0 {
+				p.Line("/** Runs once per request before a method uses it, given its [inject] names; a failed HttpResult answers the request. */")
+				p.Line("init?(env: %s.Deps, request: %s): $rt.InitResult;", name, g.global("Request"))
+			}
 		}, "}")
+		if len(in.Deps) > 0 {
+			p.Block("export namespace "+name+" {", func() {
+				p.Line("/** What init receives. */")
+				p.Line("export type Deps = %s;", g.envType(in.Deps, nil))
+			}, "}")
+		}
 	}
 }
 

@@ -163,20 +163,36 @@ func fields(params []*idl.Param) []*idl.Field {
 func (g *gen) signature(injected []string, durable *idl.DurableTarget, params []*idl.Field, more ...optional) []string {
 	var out []string
 	if len(injected) > 0 || durable != nil {
-		var members []string
-		if durable != nil {
-			members = append(members, "ctx: "+durable.Binding)
-		}
-		for _, name := range injected {
-			t := "Env." + name
-			if g.s.Inject(name) != nil {
-				t = name
-			}
-			members = append(members, ts.Prop(name)+": "+t)
-		}
-		out = append(out, "env: { "+strings.Join(members, "; ")+" }")
+		out = append(out, "env: "+g.envType(injected, durable))
 	}
 	return append(out, g.params(params, more...)...)
+}
+
+// envType writes the env argument of a method, a data-source method or
+// a service's init: ctx, the Durable Object it runs in, then each name
+// injected.
+func (g *gen) envType(injected []string, durable *idl.DurableTarget) string {
+	var members []string
+	if durable != nil {
+		members = append(members, "ctx: "+durable.Binding)
+	}
+	for _, name := range injected {
+		members = append(members, ts.Prop(name)+": "+g.injectedType(name))
+	}
+	return "{ " + strings.Join(members, "; ") + " }"
+}
+
+// injectedType spells the type of an injected name: the request, the
+// whole Env, an injectable's class or value type, or a binding with its
+// helpers.
+func (g *gen) injectedType(name string) string {
+	switch {
+	case name == idl.InjectRequest:
+		return g.global("Request")
+	case name == idl.InjectEnv, g.s.Inject(name) != nil:
+		return name
+	}
+	return "Env." + name
 }
 
 // sourceMethod writes a source method's parameter list.
@@ -245,6 +261,12 @@ func (g *gen) stubSource(m *idl.Model, src *idl.Source) {
 	}, "}")
 }
 
+// isBinding reports whether an injected name is a binding or variable of
+// the environment, not an injectable.
+func (g *gen) isBinding(name string) bool {
+	return name != idl.InjectRequest && name != idl.InjectEnv && g.s.Inject(name) == nil
+}
+
 // ormEnv writes the env argument of the model's Orm: its Durable Object
 // for a model stored in one, else the model's database and, optionally,
 // the bindings the Default tree reaches (a narrower include tree needs
@@ -255,16 +277,22 @@ func (g *gen) ormEnv(m *idl.Model) string {
 		return m.Backing.Binding
 	}
 	d := m.Source("Default")
-	if d == nil || len(d.Get.Injected) == 0 {
+	if d == nil {
 		return "{}"
 	}
-	members := make([]string, len(d.Get.Injected))
-	for i, name := range d.Get.Injected {
+	var members []string
+	for _, name := range d.Get.Injected {
+		if !g.isBinding(name) {
+			continue // a user-written get's injectable: the Orm reads bindings alone
+		}
 		optional := "?"
 		if m.Backing != nil && name == m.Backing.Binding {
 			optional = ""
 		}
-		members[i] = ts.Prop(name) + optional + ": Env." + name
+		members = append(members, ts.Prop(name)+optional+": Env."+name)
+	}
+	if len(members) == 0 {
+		return "{}"
 	}
 	return "{ " + strings.Join(members, "; ") + " }"
 }

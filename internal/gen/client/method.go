@@ -106,24 +106,46 @@ func (g *generator) method(p *ts.Printer, m *idl.Model, api *idl.Method) {
 		} else {
 			p.Line("%s);", url)
 		}
-		send := []string{"$c", ts.Quote(api.Verb), "$url", c.initArg, g.reader(api.Result)}
+		init := c.initArg
+		var headers []string
+		for i, param := range api.Params {
+			if param.Header {
+				headers = append(headers, ts.Quote(param.HeaderName())+": "+c.args[i])
+			}
+		}
+		if len(headers) > 0 {
+			init = "$withHeaders(" + init + ", { " + strings.Join(headers, ", ") + " })"
+		}
+		send := []string{"$c", ts.Quote(api.Verb), "$url", init, g.reader(api.Result)}
 		switch {
 		case api.Verb == "GET" || crudKind(api) == idl.CrudDelete: // $delete: the key, and no body
 			for i, param := range api.Params {
+				if param.Header {
+					continue
+				}
 				values, encode := g.queryArgs(c.args[i], param.Type)
 				p.Args("$addQuery(", []string{"$url", ts.Quote(param.Name), values, encode}, ");")
 			}
 			if c.query != "" {
 				g.addListQuery(p, m, api, c.query)
 			}
-		case api.ParamsMedia == idl.Octet && len(api.Params) == 1:
-			send = append(send, "$octetBody("+c.args[0]+")")
-		default:
-			fields := make([]string, len(api.Params))
+		case api.ParamsMedia == idl.Octet:
 			for i, param := range api.Params {
-				fields[i] = c.args[i]
-				if c.args[i] != param.Name {
-					fields[i] = ts.Prop(param.Name) + ": " + c.args[i]
+				if !param.Header { // the stream
+					send = append(send, "$octetBody("+c.args[i]+")")
+				}
+			}
+		case api.Bodyless():
+			// No body, and so no Content-Type (docs/backend.md, "Header parameters").
+		default:
+			var fields []string
+			for i, param := range api.Params {
+				switch {
+				case param.Header:
+				case c.args[i] != param.Name:
+					fields = append(fields, ts.Prop(param.Name)+": "+c.args[i])
+				default:
+					fields = append(fields, c.args[i])
 				}
 			}
 			body := "{}"

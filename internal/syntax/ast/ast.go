@@ -75,8 +75,8 @@ type TypeExpr struct {
 }
 
 // A Field is a typed symbol "[tags] name: type": a column, a route, vars,
-// poo and shard fields, and parameters. The parameter "self" is a Field
-// named self with no Type.
+// poo and shard fields, parameters and injectables. The parameter "self"
+// is a Field named self with no Type, and so is a class injectable.
 type Field struct {
 	Pos
 	Tags []Tag
@@ -131,7 +131,7 @@ type InjectEntry struct {
 }
 
 // A FlagTag is a tag without arguments: "[internal]", "[instance]",
-// "[index]", "[cascade]".
+// "[index]", "[cascade]", "[header]".
 type FlagTag struct {
 	Pos
 	Name *Ident
@@ -158,11 +158,14 @@ type D1Decl struct {
 	Braces
 }
 
-// InjectDecl is "inject { A B }": custom injectable names.
+// InjectDecl is "inject { A  [inject Db] B  C: string }": injectables.
+// An entry without a Type is a class the user extends and registers (a
+// service when it has an [inject] tag); one with a Type is a value of that
+// type that a hook sets per request.
 type InjectDecl struct {
 	Pos
-	Tags  []Tag
-	Names []*Ident
+	Tags    []Tag
+	Entries []*Field
 	Braces
 }
 

@@ -320,7 +320,7 @@ func (p *printer) decl(d ast.Decl) {
 	case *ast.InjectDecl:
 		p.tags(d.Tags, false)
 		p.tok(p.afterTags(d.Tags, d.Span().Start), "inject")
-		p.names(d.Braces, d.Names)
+		p.fields(d.Braces, d.Entries)
 	case *ast.VarsDecl:
 		p.tags(d.Tags, false)
 		p.tok(p.afterTags(d.Tags, d.Span().Start), "vars")
@@ -602,7 +602,7 @@ func (p *printer) field(f *ast.Field, inline bool) {
 	p.tags(f.Tags, inline)
 	p.ident(f.Name)
 	if f.Type == nil {
-		return // self
+		return // self, or a class injectable
 	}
 	p.punct(":")
 	p.space()

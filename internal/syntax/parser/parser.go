@@ -358,6 +358,42 @@ func (p *parser) nameBody(what, itemWhat string) ([]*ast.Ident, ast.Braces) {
 	return names, br
 }
 
+// injectBody parses the entries of an inject block, separated by
+// whitespace: "[tags] Name", a class, or "[tags] Name: Type", a value.
+func (p *parser) injectBody() ([]*ast.Field, ast.Braces) {
+	const what = "inject block"
+	var entries []*ast.Field
+	br := p.body(what, func() bool {
+		if p.tok().Kind == token.Comma {
+			p.errorf(diag.UnexpectedToken, "unexpected ',' in %s", what).
+				Labelled("entries here are separated by whitespace, not commas")
+			p.next()
+			return true
+		}
+		start := p.tok().Start
+		tags, ok := p.tags()
+		if !ok {
+			return false
+		}
+		name := p.ident("an injectable name", "in "+what)
+		if name == nil {
+			return false
+		}
+		f := p.fields.alloc()
+		*f = ast.Field{Tags: tags, Name: name}
+		if p.tok().Kind == token.Colon {
+			p.next()
+			if f.Type = p.typeExpr("after '" + name.Name + ":'"); f.Type == nil {
+				return false
+			}
+		}
+		f.Pos = p.from(start)
+		entries = append(entries, f)
+		return true
+	})
+	return entries, br
+}
+
 // list parses "( item {, item} [,] )", calling item for each element.
 func (p *parser) list(context string, item func() bool) (start int, ok bool) {
 	open, ok := p.expect(token.LParen, context)
@@ -603,8 +639,8 @@ func (p *parser) decl() ast.Decl {
 		return &ast.D1Decl{Pos: p.from(start), Tags: tags, Names: names, Braces: br}
 	case "inject":
 		p.next()
-		names, br := p.nameBody("inject block", "an injectable name")
-		return &ast.InjectDecl{Pos: p.from(start), Tags: tags, Names: names, Braces: br}
+		entries, br := p.injectBody()
+		return &ast.InjectDecl{Pos: p.from(start), Tags: tags, Entries: entries, Braces: br}
 	case "vars":
 		p.next()
 		fields, br := p.fieldBody("vars block", "variable name")

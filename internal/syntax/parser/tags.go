@@ -15,9 +15,9 @@ import (
 var validators = []string{"gt", "gte", "lt", "lte", "step", "len", "minlen", "maxlen", "regex"}
 
 // flags are the tags without arguments.
-var flags = []string{"internal", "instance", "index", "cascade"}
+var flags = []string{"internal", "instance", "index", "cascade", "header"}
 
-var tagNames = slices.Concat([]string{"crud", "inject", "internal", "instance", "source", "index", "cascade"}, validators)
+var tagNames = slices.Concat([]string{"crud", "inject", "internal", "instance", "source", "index", "cascade", "header"}, validators)
 
 // tags parses a run of "[...]" tags. It reports false when a tag was
 // malformed; the caller then gives up on the item the tags belong to.

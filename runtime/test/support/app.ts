@@ -87,6 +87,15 @@ export function statements(sql: string): string[] {
     .filter(Boolean);
 }
 
+/** Applies the D1 migrations of the fixture in dir to the database bound as binding, in order. */
+export async function migrateD1(mf: Miniflare, dir: string, binding = "db"): Promise<void> {
+  const db = await mf.getD1Database(binding);
+  const migrations = join(dir, "migrations", binding);
+  for (const file of readdirSync(migrations).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const stmt of statements(readFileSync(join(migrations, file), "utf8"))) await db.prepare(stmt).run();
+  }
+}
+
 /** Serves the fixture "app" with its bindings and its D1 migrations applied. */
 export async function startApp(): Promise<Miniflare> {
   const { dir, script } = await buildFixture("app");
@@ -100,10 +109,6 @@ export async function startApp(): Promise<Miniflare> {
     durableObjects: { Counter: { className: "Counter", useSQLite: true } },
     bindings: { GREETING: "Hello" },
   });
-  const db = await mf.getD1Database("db");
-  const migrations = join(dir, "migrations", "db");
-  for (const file of readdirSync(migrations).filter((f) => f.endsWith(".sql")).sort()) {
-    for (const stmt of statements(readFileSync(join(migrations, file), "utf8"))) await db.prepare(stmt).run();
-  }
+  await migrateD1(mf, dir);
   return mf;
 }

@@ -20,6 +20,7 @@ import {
   $optionOf,
   $send,
   $toBase64,
+  $withHeaders,
   R2Object,
 } from "./client.js";
 
@@ -182,6 +183,28 @@ describe("encoding", () => {
     $addListQuery(none, undefined);
     $addListQuery(none, { after });
     expect(none.search).toBe("");
+  });
+
+  it("sets header parameters over the call's headers, written as query values, leaving out null", () => {
+    const signal = new AbortController().signal;
+    const init = $withHeaders(
+      { signal, headers: [["x-day", "old"], ["X-Other", "kept"]] },
+      { "X-Day": new Date(1000), "X-N": 0, "X-On": false, "X-Text": "a b", "X-None": null, "X-Gone": undefined },
+    );
+    const pairs = (h: HeadersInit | undefined) => {
+      const out: [string, string][] = [];
+      new Headers(h).forEach((value, name) => out.push([name, value]));
+      return out;
+    };
+    expect(init.signal).toBe(signal);
+    expect(pairs(init.headers)).toEqual([
+      ["x-day", "1970-01-01T00:00:01.000Z"],
+      ["x-n", "0"],
+      ["x-on", "false"],
+      ["x-other", "kept"],
+      ["x-text", "a b"],
+    ]);
+    expect(pairs($withHeaders(undefined, { "X-A": 1.5 }).headers)).toEqual([["x-a", "1.5"]]);
   });
 
   it("sends bytes as base64 in JSON, and raw as a stream body", () => {

@@ -196,6 +196,25 @@ export function $addListQuery(
   }
 }
 
+/**
+ * The call's options with a method's header parameters set over its
+ * headers, by HTTP name: text as it is, numbers and booleans as written,
+ * dates in ISO 8601, as the query string carries them. A null or
+ * undefined value sends no header of its own.
+ */
+export function $withHeaders(
+  init: CallOptions | undefined,
+  params: globalThis.Record<string, string | number | boolean | globalThis.Date | null | undefined>,
+): CallOptions {
+  const headers = new $Headers(init?.headers);
+  for (const [name, value] of globalThis.Object.entries(params)) {
+    if (value != null) {
+      headers.set(name, value instanceof globalThis.Date ? $encodeDate(value) : globalThis.String(value));
+    }
+  }
+  return { ...init, headers };
+}
+
 /** A JSON body holding the parameters by name; bytes travel as base64, dates as ISO strings. */
 export function $jsonBody(params: globalThis.Record<string, unknown>): $Body {
   const data = globalThis.JSON.stringify(params, (_key, value: unknown) =>

@@ -56,15 +56,49 @@ export function upgradeEnv(env: CfEnv): Env {
   return $rt.upgradeEnv(env, $cidl) as Env;
 }
 
+/** Injected as Audit: extend it and register an instance with app.register. */
+export abstract class Audit {
+  static readonly tag = "Audit";
+  readonly tag = "Audit";
+  /** Runs once per request before a method uses it, given its [inject] names; a failed HttpResult answers the request. */
+  init?(env: Audit.Deps, request: Request): $rt.InitResult;
+}
+export namespace Audit {
+  /** What init receives. */
+  export type Deps = { Main: Env.Main; Clock: Clock; Request: Request };
+}
+
 /** Injected as Clock: extend it and register an instance with app.register. */
 export abstract class Clock {
+  static readonly tag = "Clock";
   readonly tag = "Clock";
 }
 
+/** Injected as Locale: a value a hook sets for each request, di.set(Locale, value). */
+export const Locale = $rt.injectable<string>("Locale");
+export type Locale = string;
+
 /** Injected as Mailer: extend it and register an instance with app.register. */
 export abstract class Mailer {
+  static readonly tag = "Mailer";
   readonly tag = "Mailer";
 }
+
+/** Injected as Notifier: extend it and register an instance with app.register. */
+export abstract class Notifier {
+  static readonly tag = "Notifier";
+  readonly tag = "Notifier";
+  /** Runs once per request before a method uses it, given its [inject] names; a failed HttpResult answers the request. */
+  init?(env: Notifier.Deps, request: Request): $rt.InitResult;
+}
+export namespace Notifier {
+  /** What init receives. */
+  export type Deps = { Audit: Audit; Env: Env };
+}
+
+/** Injected as Session: a value a hook sets for each request, di.set(Session, value). */
+export const Session = $rt.injectable<SessionData | null>("Session");
+export type Session = SessionData | null;
 
 export interface SessionData {
   userId: number;
@@ -247,6 +281,7 @@ export const Profile = {
 
 export namespace Reports {
   export interface Api {
+    store(X_File_Name: string, data: ReadableStream, Accept_Language: string | null): $rt.ApiResult<void>;
     download(id: number): $rt.ApiResult<ReadableStream | ArrayBuffer | Uint8Array | Blob>;
     summary(from: Date, to: Date): $rt.ApiResult<unknown>;
     blobs(): $rt.ApiResult<Uint8Array[]>;
@@ -388,6 +423,9 @@ export namespace User {
     invite(env: { Main: Env.Main; Mailer: Mailer; API_KEY: Env.API_KEY }, email: string, roles: string[]): $rt.ApiResult<User.Self[]>;
     pageCount(env: { ctx: Tenant; Clock: Clock }, slug: string): $rt.ApiResult<number>;
     banner(env: { ctx: Global }): $rt.ApiResult<string | null>;
+    archive(self: Self, env: { Notifier: Notifier; Locale: Locale; Session: Session; Request: Request }, X_Reason: string | null, If_Match: number, note: string): $rt.ApiResult<void>;
+    inbox(env: { ctx: Tenant }, X_Tenant: string, X_Since: Date | null, X_Unread: boolean): $rt.ApiResult<Post.Self[]>;
+    ping(X_Token: string, X_Load: number | null): $rt.ApiResult<void>;
   }
 
   export namespace GeneratedSource {

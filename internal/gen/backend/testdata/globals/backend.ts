@@ -40,8 +40,25 @@ export function upgradeEnv(env: CfEnv): Env {
 
 /** Injected as Error: extend it and register an instance with app.register. */
 export abstract class Error {
+  static readonly tag = "Error";
   readonly tag = "Error";
 }
+
+/** Injected as Headers: extend it and register an instance with app.register. */
+export abstract class Headers {
+  static readonly tag = "Headers";
+  readonly tag = "Headers";
+  /** Runs once per request before a method uses it, given its [inject] names; a failed HttpResult answers the request. */
+  init?(env: Headers.Deps, request: globalThis.Request): $rt.InitResult;
+}
+export namespace Headers {
+  /** What init receives. */
+  export type Deps = { Request: globalThis.Request; Env: Env; D1Database: Env.D1Database; Error: Error };
+}
+
+/** Injected as Symbol: a value a hook sets for each request, di.set(Symbol, value). */
+export const Symbol = $rt.injectable<Date>("Symbol");
+export type Symbol = Date;
 
 export interface Date {
   at: globalThis.Date;
@@ -217,7 +234,7 @@ export namespace Record {
   export type OrderBy = "id" | "at";
 
   export interface Api {
-    stamp(self: Self, env: { Error: Error; URL: Env.URL }, at: globalThis.Date): $rt.ApiResult<Date>;
+    stamp(self: Self, env: { Error: Error; URL: Env.URL; Request: globalThis.Request; Env: Env; Headers: Headers; Symbol: Symbol }, at: globalThis.Date, Response: globalThis.Date | null, JSON: string): $rt.ApiResult<Date>;
     upload(self: Self, data: globalThis.ReadableStream): $rt.ApiResult<void>;
     download(self: Self): $rt.ApiResult<globalThis.ReadableStream | globalThis.ArrayBuffer | globalThis.Uint8Array | Blob>;
   }

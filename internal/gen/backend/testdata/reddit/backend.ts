@@ -44,6 +44,7 @@ export function upgradeEnv(env: CfEnv): Env {
 
 /** Injected as AuthUser: extend it and register an instance with app.register. */
 export abstract class AuthUser {
+  static readonly tag = "AuthUser";
   readonly tag = "AuthUser";
 }
 

@@ -2,6 +2,8 @@
 // Worker-served models, partial results, and each verb's body.
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  type CallOptions,
+  createClient,
   type DeepPartial,
   Home,
   HttpResult,
@@ -184,6 +186,62 @@ describe("comprehensive", () => {
     expect(sentJson(sent[1])).toEqual({ user: { name: "Ann", posts: [{ body: "new" }] } });
     // The internal source Bare has no endpoints.
     expect("$get_Bare" in User).toBe(false);
+  });
+
+  it("sends [header] parameters as headers, written as query values are, and the rest in the body", async () => {
+    const user = User.fromJson(userJson);
+    const { sent } = fakeFetch(json(null), json(null), json([]), json([]));
+
+    await user.archive("spam", 3, "old", { headers: { "X-Reason": "overridden", "X-Trace": "t1" } });
+    await user.archive(null, 4, "new");
+    await User.inbox("acme", new Date("2025-03-04T05:06:07.089Z"), false);
+    await User.inbox("acme", null, true);
+
+    expect(sent[0]!.url).toBe("https://example.com/User/1/archive");
+    expect(sentJson(sent[0])).toEqual({ note: "old" });
+    expect(sent[0]!.headers.get("Content-Type")).toBe("application/json");
+    expect(sent[0]!.headers.get("X-Reason")).toBe("spam"); // the parameter over the call's headers
+    expect(sent[0]!.headers.get("If-Match")).toBe("3");
+    expect(sent[0]!.headers.get("X-Trace")).toBe("t1");
+    expect(sent[1]!.headers.has("X-Reason")).toBe(false); // null sends no header
+    expect(sent[1]!.headers.get("If-Match")).toBe("4");
+    // A GET's header parameters stay out of the query string.
+    expect(sent[2]!.url).toBe("https://example.com/User/inbox");
+    expect(sent[2]!.headers.get("X-Tenant")).toBe("acme");
+    expect(sent[2]!.headers.get("X-Since")).toBe("2025-03-04T05:06:07.089Z");
+    expect(sent[2]!.headers.get("X-Unread")).toBe("false");
+    expect(sent[3]!.headers.has("X-Since")).toBe(false);
+    expect(sent[3]!.headers.get("X-Unread")).toBe("true");
+  });
+
+  it("sends no body for a method whose parameters are headers, one of them required", async () => {
+    const { sent } = fakeFetch(json(null), json(null));
+    const client = createClient({ baseUrl: "https://api.test", headers: { "X-Token": "client-wide", "X-Load": "9" } });
+
+    await User.ping("t0k", 0.5);
+    await client.User.ping("mine", null);
+
+    expect(sent[0]!.method).toBe("POST");
+    expect(sent[0]!.body).toBeUndefined();
+    expect(sent[0]!.headers.has("Content-Type")).toBe(false);
+    expect(sent[0]!.headers.get("X-Token")).toBe("t0k");
+    expect(sent[0]!.headers.get("X-Load")).toBe("0.5");
+    // Parameters win over the client's headers; a null one leaves the client's.
+    expect(sent[1]!.url).toBe("https://api.test/User/ping");
+    expect(sent[1]!.headers.get("X-Token")).toBe("mine");
+    expect(sent[1]!.headers.get("X-Load")).toBe("9");
+    expectTypeOf(User.ping).parameters.toEqualTypeOf<[string, number | null, CallOptions?]>();
+  });
+
+  it("sends a stream's bytes as the body and its method's header parameters as headers", async () => {
+    const { sent } = fakeFetch(json(null));
+    await Reports.store("a.txt", new Uint8Array([1, 2]), null);
+
+    expect(sent[0]!.method).toBe("PUT");
+    expect(sent[0]!.body).toEqual(new Uint8Array([1, 2]));
+    expect(sent[0]!.headers.get("Content-Type")).toBe("application/octet-stream");
+    expect(sent[0]!.headers.get("X-File-Name")).toBe("a.txt");
+    expect(sent[0]!.headers.has("Accept-Language")).toBe(false);
   });
 
   it("types partials: data fields only, deeply optional", () => {

@@ -138,4 +138,25 @@ describe("edge", () => {
     expect(atob(sentBase64.slice(0, 8))).toBe(String.fromCharCode(...bytes.slice(0, 6)));
     expect(result.data!.data).toEqual(bytes);
   });
+
+  it("sends a JSON body when no header parameter is both required and unsafelisted, and headers under their schema names", async () => {
+    const thing = Thing.fromJson({ id: 4, default: "x", when: null, data: null });
+    const { sent } = fakeFetch(json(null), json(null), json(null), json(null));
+    await Thing.poke(null, null);
+    await Thing.poke(7, "d");
+    await thing.mark(new Date("2025-01-02T03:04:05.000Z"), "n");
+    await Thing.greet("fr");
+
+    expect(sent[0]!.body).toBe("{}");
+    expect(sent[0]!.headers.get("Content-Type")).toBe("application/json");
+    expect(sent[0]!.headers.has("X-Maybe")).toBe(false);
+    expect(sent[1]!.headers.get("X-Maybe")).toBe("7");
+    expect(sent[1]!.headers.get("default")).toBe("d");
+    expect(sent[2]!.url).toBe("http://localhost:8787/Thing/4/mark");
+    expect(sent[2]!.headers.get("Thing")).toBe("2025-01-02T03:04:05.000Z");
+    expect(sentJson(sent[2])).toEqual({ note: "n" });
+    // Accept-Language is CORS-safelisted: alone, it needs the JSON body.
+    expect(sent[3]!.headers.get("Accept-Language")).toBe("fr");
+    expect(sent[3]!.body).toBe("{}");
+  });
 });

@@ -212,6 +212,16 @@ export class Profile {
 }
 
 export class Reports {
+  /** PUT /Reports/store */
+  static store(
+    X_File_Name: string,
+    data: Uint8Array | Blob | ArrayBuffer,
+    Accept_Language: string | null,
+    init?: CallOptions,
+  ): Promise<HttpResult<void>> {
+    return $client.Reports.store(X_File_Name, data, Accept_Language, init);
+  }
+
   /** GET /Reports/download */
   static download(id: number, init?: CallOptions): Promise<HttpResult<Response>> {
     return $client.Reports.download(id, init);
@@ -311,6 +321,35 @@ export class User {
   /** GET /User/banner */
   static banner(init?: CallOptions): Promise<HttpResult<string | null>> {
     return $client.User.banner(init);
+  }
+
+  /** POST /User/{id}/archive */
+  archive(
+    X_Reason: string | null,
+    If_Match: number,
+    note: string,
+    init?: CallOptions,
+  ): Promise<HttpResult<void>> {
+    return $client.User.archive(this, X_Reason, If_Match, note, init);
+  }
+
+  /** GET /User/inbox */
+  static inbox(
+    X_Tenant: string,
+    X_Since: Date | null,
+    X_Unread: boolean,
+    init?: CallOptions,
+  ): Promise<HttpResult<Post[]>> {
+    return $client.User.inbox(X_Tenant, X_Since, X_Unread, init);
+  }
+
+  /** POST /User/ping */
+  static ping(
+    X_Token: string,
+    X_Load: number | null,
+    init?: CallOptions,
+  ): Promise<HttpResult<void>> {
+    return $client.User.ping(X_Token, X_Load, init);
   }
 
   /** GET /User/$get */
@@ -442,6 +481,24 @@ export function createClient(options: ClientOptions) {
     },
     Profile: {},
     Reports: {
+      /** PUT /Reports/store */
+      store(
+        X_File_Name: string,
+        data: Uint8Array | Blob | ArrayBuffer,
+        Accept_Language: string | null,
+        init?: CallOptions,
+      ): Promise<HttpResult<void>> {
+        const $url = $endpoint($c, "Reports", "store");
+        return $send(
+          $c,
+          "PUT",
+          $url,
+          $withHeaders(init, { "X-File-Name": X_File_Name, "Accept-Language": Accept_Language }),
+          $asVoid,
+          $octetBody(data),
+        );
+      },
+
       /** GET /Reports/download */
       download(id: number, init?: CallOptions): Promise<HttpResult<Response>> {
         const $url = $endpoint($c, "Reports", "download");
@@ -535,6 +592,54 @@ export function createClient(options: ClientOptions) {
       banner(init?: CallOptions): Promise<HttpResult<string | null>> {
         const $url = $endpoint($c, "User", "banner");
         return $send($c, "GET", $url, init, $asJson<string | null>());
+      },
+
+      /** POST /User/{id}/archive */
+      archive(
+        self: User,
+        X_Reason: string | null,
+        If_Match: number,
+        note: string,
+        init?: CallOptions,
+      ): Promise<HttpResult<void>> {
+        const $url = $endpoint($c, "User", "archive", [String(self.id)]);
+        return $send(
+          $c,
+          "POST",
+          $url,
+          $withHeaders(init, { "X-Reason": X_Reason, "If-Match": If_Match }),
+          $asVoid,
+          $jsonBody({ note }),
+        );
+      },
+
+      /** GET /User/inbox */
+      inbox(
+        X_Tenant: string,
+        X_Since: Date | null,
+        X_Unread: boolean,
+        init?: CallOptions,
+      ): Promise<HttpResult<Post[]>> {
+        const $url = $endpoint($c, "User", "inbox");
+        return $send(
+          $c,
+          "GET",
+          $url,
+          $withHeaders(init, { "X-Tenant": X_Tenant, "X-Since": X_Since, "X-Unread": X_Unread }),
+          $asJson($arrayOf(Post.fromJson)),
+        );
+      },
+
+      /** POST /User/ping */
+      ping(X_Token: string, X_Load: number | null, init?: CallOptions): Promise<HttpResult<void>> {
+        const $url = $endpoint($c, "User", "ping");
+        return $send(
+          $c,
+          "POST",
+          $url,
+          $withHeaders(init, { "X-Token": X_Token, "X-Load": X_Load }),
+          $asVoid,
+        );
       },
 
       /** GET /User/$get */
@@ -796,6 +901,25 @@ function $addListQuery(
       }
     }
   }
+}
+
+/**
+ * The call's options with a method's header parameters set over its
+ * headers, by HTTP name: text as it is, numbers and booleans as written,
+ * dates in ISO 8601, as the query string carries them. A null or
+ * undefined value sends no header of its own.
+ */
+function $withHeaders(
+  init: CallOptions | undefined,
+  params: globalThis.Record<string, string | number | boolean | globalThis.Date | null | undefined>,
+): CallOptions {
+  const headers = new $Headers(init?.headers);
+  for (const [name, value] of globalThis.Object.entries(params)) {
+    if (value != null) {
+      headers.set(name, value instanceof globalThis.Date ? $encodeDate(value) : globalThis.String(value));
+    }
+  }
+  return { ...init, headers };
 }
 
 /** A JSON body holding the parameters by name; bytes travel as base64, dates as ISO strings. */

@@ -231,6 +231,25 @@ export class Thing {
     return $client.Thing.stamps(init);
   }
 
+  /** POST /Thing/poke */
+  static poke(
+    X_Maybe: number | null,
+    default_: string | null,
+    init?: CallOptions,
+  ): Promise<HttpResult<void>> {
+    return $client.Thing.poke(X_Maybe, default_, init);
+  }
+
+  /** POST /Thing/greet */
+  static greet(Accept_Language: string, init?: CallOptions): Promise<HttpResult<void>> {
+    return $client.Thing.greet(Accept_Language, init);
+  }
+
+  /** PUT /Thing/{id}/mark */
+  mark(Thing_: Date, note: string, init?: CallOptions): Promise<HttpResult<void>> {
+    return $client.Thing.mark(this, Thing_, note, init);
+  }
+
   /** GET /Thing/$get */
   static $get(id: number, init?: CallOptions): Promise<HttpResult<Thing>> {
     return $client.Thing.$get(id, init);
@@ -349,6 +368,49 @@ export function createClient(options: ClientOptions) {
       stamps(init?: CallOptions): Promise<HttpResult<KValue<Date>[]>> {
         const $url = $endpoint($c, "Thing", "stamps");
         return $send($c, "GET", $url, init, $asJson($arrayOf($kvalueOf($decodeDate))));
+      },
+
+      /** POST /Thing/poke */
+      poke(
+        X_Maybe: number | null,
+        default_: string | null,
+        init?: CallOptions,
+      ): Promise<HttpResult<void>> {
+        const $url = $endpoint($c, "Thing", "poke");
+        return $send(
+          $c,
+          "POST",
+          $url,
+          $withHeaders(init, { "X-Maybe": X_Maybe, "default": default_ }),
+          $asVoid,
+          $jsonBody({}),
+        );
+      },
+
+      /** POST /Thing/greet */
+      greet(Accept_Language: string, init?: CallOptions): Promise<HttpResult<void>> {
+        const $url = $endpoint($c, "Thing", "greet");
+        return $send(
+          $c,
+          "POST",
+          $url,
+          $withHeaders(init, { "Accept-Language": Accept_Language }),
+          $asVoid,
+          $jsonBody({}),
+        );
+      },
+
+      /** PUT /Thing/{id}/mark */
+      mark(self: Thing, Thing_: Date, note: string, init?: CallOptions): Promise<HttpResult<void>> {
+        const $url = $endpoint($c, "Thing", "mark", [String(self.id)]);
+        return $send(
+          $c,
+          "PUT",
+          $url,
+          $withHeaders(init, { "Thing": Thing_ }),
+          $asVoid,
+          $jsonBody({ note }),
+        );
       },
 
       /** GET /Thing/$get */
@@ -498,6 +560,25 @@ function $addQuery<T>(
   }
 }
 
+/**
+ * The call's options with a method's header parameters set over its
+ * headers, by HTTP name: text as it is, numbers and booleans as written,
+ * dates in ISO 8601, as the query string carries them. A null or
+ * undefined value sends no header of its own.
+ */
+function $withHeaders(
+  init: CallOptions | undefined,
+  params: globalThis.Record<string, string | number | boolean | globalThis.Date | null | undefined>,
+): CallOptions {
+  const headers = new $Headers(init?.headers);
+  for (const [name, value] of globalThis.Object.entries(params)) {
+    if (value != null) {
+      headers.set(name, value instanceof globalThis.Date ? $encodeDate(value) : globalThis.String(value));
+    }
+  }
+  return { ...init, headers };
+}
+
 /** A JSON body holding the parameters by name; bytes travel as base64, dates as ISO strings. */
 function $jsonBody(params: globalThis.Record<string, unknown>): $Body {
   const data = globalThis.JSON.stringify(params, (_key, value: unknown) =>
@@ -514,6 +595,14 @@ function $encodeDate(date: globalThis.Date): string {
 function $asJson<T>(decode: (json: unknown) => T = (json) => json as T): $Reader<T> {
   return { media: MediaType.Json, read: async (res) => decode(await res.json()) };
 }
+
+/** Reads a result without a value. */
+const $asVoid: $Reader<void> = {
+  media: MediaType.Json,
+  read: async (res) => {
+    await res.text();
+  },
+};
 
 /** Decodes the fields of obj that have a decoder and a value; absent and null ones stay. */
 function $decodeFields<T>(obj: T, decoders: { [K in keyof T]?: (json: unknown) => T[K] }): T {

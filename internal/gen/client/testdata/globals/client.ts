@@ -242,8 +242,13 @@ export class Record {
   blob?: R2Object | null;
 
   /** GET /Record/{id}/stamp */
-  stamp(at: globalThis.Date, init?: CallOptions): globalThis.Promise<HttpResult<Date>> {
-    return $client.Record.stamp(this, at, init);
+  stamp(
+    at: globalThis.Date,
+    Response_: globalThis.Date | null,
+    JSON_: string,
+    init?: CallOptions,
+  ): globalThis.Promise<HttpResult<Date>> {
+    return $client.Record.stamp(this, at, Response_, JSON_, init);
   }
 
   /** POST /Record/{id}/upload */
@@ -442,11 +447,19 @@ export function createClient(options: ClientOptions) {
       stamp(
         self: Record,
         at: globalThis.Date,
+        Response_: globalThis.Date | null,
+        JSON_: string,
         init?: CallOptions,
       ): globalThis.Promise<HttpResult<Date>> {
         const $url = $endpoint($c, "Record", "stamp", [globalThis.String(self.id)]);
         $addQuery($url, "at", [at], $encodeDate);
-        return $send($c, "GET", $url, init, $asJson(Date.fromJson));
+        return $send(
+          $c,
+          "GET",
+          $url,
+          $withHeaders(init, { "Response": Response_, "JSON": JSON_ }),
+          $asJson(Date.fromJson),
+        );
       },
 
       /** POST /Record/{id}/upload */
@@ -728,6 +741,25 @@ function $addListQuery(
       }
     }
   }
+}
+
+/**
+ * The call's options with a method's header parameters set over its
+ * headers, by HTTP name: text as it is, numbers and booleans as written,
+ * dates in ISO 8601, as the query string carries them. A null or
+ * undefined value sends no header of its own.
+ */
+function $withHeaders(
+  init: CallOptions | undefined,
+  params: globalThis.Record<string, string | number | boolean | globalThis.Date | null | undefined>,
+): CallOptions {
+  const headers = new $Headers(init?.headers);
+  for (const [name, value] of globalThis.Object.entries(params)) {
+    if (value != null) {
+      headers.set(name, value instanceof globalThis.Date ? $encodeDate(value) : globalThis.String(value));
+    }
+  }
+  return { ...init, headers };
 }
 
 /** A JSON body holding the parameters by name; bytes travel as base64, dates as ISO strings. */
