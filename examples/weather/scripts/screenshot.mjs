@@ -1,18 +1,24 @@
 // Takes a PNG of the running weather app (make run) in headless Chromium,
-// after using the page the way a person would: it fills in a report with
-// two entries, saves it, and uploads a photo for the first entry.
+// after using the page the way a person would: it enters the API token
+// (API_TOKEN of the example's .dev.vars, which make run serves with), fills
+// in a report with two entries, saves it, and uploads a photo for the first
+// entry.
 //
 //   node examples/weather/scripts/screenshot.mjs [out.png] [url]
 //
 // Needs /usr/bin/chromium (apt-get install -y chromium; make screenshot
 // does that).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 
 const out = resolve(process.argv[2] ?? "weather.png");
 const url = process.argv[3] ?? "http://localhost:5000/";
+
+const devVars = new URL("../.dev.vars", import.meta.url);
+const token = /^API_TOKEN *= *"?([^"\n]*)"?$/m.exec(readFileSync(devVars, "utf8"))?.[1];
+if (!token) throw new Error(`${devVars.pathname} sets no API_TOKEN: make run writes it from .dev.vars.example`);
 
 // What Chromium needs in a container without a GPU, a sandbox or the internet.
 const args = [
@@ -38,6 +44,7 @@ try {
   await page.goto(url);
   await page.locator("#reports").getByText("Loading…").waitFor({ state: "detached" });
 
+  await page.getByLabel("API token").fill(token);
   const title = `Coastal week ${new Date().toISOString().slice(0, 10)}`;
   await page.getByLabel("Title").fill(title);
   await page.getByLabel("Description").fill("Morning and afternoon readings along the coast");
@@ -54,12 +61,17 @@ try {
     await row.locator('input[name="temperature"]').fill(temperature);
     await row.locator('input[name="condition"]').fill(condition);
   }
+  const saving = page.waitForResponse((res) => res.url().endsWith("/WeatherReport/$save"));
   await page.getByRole("button", { name: "Save report" }).click();
+  const saved = await saving;
+  if (!saved.ok()) throw new Error(`saving the report failed: ${saved.status()} ${await saved.text()}`);
 
-  const card = page.locator("article.card", { hasText: title }).last();
-  await card.waitFor();
+  // The new report's card, by its first entry's upload input: an earlier
+  // run may have left a report of the same title.
+  const upload = page.getByLabel(`Photo for entry ${(await saved.json()).weatherEntries[0].id}`, { exact: true });
+  const card = page.locator("article.card", { has: upload });
   const photo = await page.evaluate(drawPhoto);
-  await card.locator('input[type="file"]').first().setInputFiles({
+  await upload.setInputFiles({
     name: "bergen.jpg",
     mimeType: "image/jpeg",
     buffer: Buffer.from(photo, "base64"),

@@ -1,8 +1,9 @@
 // The weather page in headless Chromium, served by wrangler dev as `make run`
-// serves it: a person creates a report with entries, uploads a photo and
-// sees it, and gets a validation error next to the field it is about. The
-// whole flow may log no console error and fail no request but the one
-// validation error it provokes.
+// serves it: a person is asked for the API token when saving without it
+// (and told when it is wrong), enters it, creates a report with entries,
+// uploads a photo and sees it, and gets a validation error next to the
+// field it is about. The whole flow may log no console error and fail no
+// request but the refusals it provokes.
 //
 // Needs Debian's chromium at /usr/bin/chromium (`make browser-deps`, which
 // `make test` runs, installs it).
@@ -10,6 +11,7 @@ import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useApp } from "cloesce-e2e";
+import { apiToken } from "./token";
 
 const app = useApp();
 
@@ -35,17 +37,19 @@ const problems: string[] = [];
 /** Every request the page made, as "METHOD path". */
 const requests: string[] = [];
 
-/** The one failure the flow provokes on purpose: the server refusing an invalid report. */
-const expectedFailure = "POST /api/WeatherReport/$save 400";
-/** How Chromium logs that failure in the console. */
-const expectedConsole = "console: Failed to load resource: the server responded with a status of 400 (Bad Request)";
-let provoked = 0;
+/** The failures the flow provokes on purpose, as "POST path status": the server refusing a save. */
+const provoked: string[] = [];
 
-/** The problems so far, less those the validation step provoked. */
+/** How Chromium logs a response of a failed status in the console. */
+const statusText: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized" };
+
+/** The problems so far, less those the flow provoked: each refusal and its console line. */
 function unexpected(): string[] {
   const rest = [...problems];
-  for (let i = 0; i < provoked; i++) {
-    for (const expected of [expectedFailure, expectedConsole]) {
+  for (const failure of provoked) {
+    const status = Number(failure.split(" ").at(-1));
+    const logged = `console: Failed to load resource: the server responded with a status of ${status} (${statusText[status]})`;
+    for (const expected of [failure, logged]) {
       const at = rest.indexOf(expected);
       if (at >= 0) rest.splice(at, 1);
     }
@@ -95,6 +99,14 @@ async function fillEntry(i: number, location: string, dateTime: string, temperat
   await row.locator('input[name="condition"]').fill(condition);
 }
 
+/** Clicks "Save report" and waits for the server's answer, of this status; a refusal is one the flow provokes. */
+async function save(status: number): Promise<void> {
+  if (status >= 400) provoked.push(`POST /api/WeatherReport/$save ${status}`);
+  const saved = page.waitForResponse((res) => res.url().endsWith("/WeatherReport/$save"));
+  await page.getByRole("button", { name: "Save report" }).click();
+  expect((await saved).status()).toBe(status);
+}
+
 /** Runs in the page: a small PNG drawn on a canvas, as base64. */
 function drawPng(): string {
   const canvas = document.createElement("canvas");
@@ -133,13 +145,36 @@ describe("the weather page in Chromium", () => {
     expect(unexpected()).toEqual([]);
   });
 
-  it("creates a report with two entries, which have no photo and ask for none", async () => {
+  it("asks for the API token when a report is saved without it, and says when the token is wrong", async () => {
+    const token = page.getByLabel("API token");
+    const note = page.locator("#token + .field-error");
+    expect(await token.inputValue()).toBe("");
     await page.getByLabel("Title").fill(title);
     await page.getByLabel("Description").fill("Two readings along the coast");
     await page.getByRole("button", { name: "Add entry" }).click();
     await fillEntry(0, "Bergen", "2026-03-01T09:00", "4", "Rain");
     await fillEntry(1, "Stavanger", "2026-03-01T15:30", "7", "Partly cloudy");
-    await page.getByRole("button", { name: "Save report" }).click();
+    await save(401);
+
+    expect(await note.allTextContents()).toEqual(["enter the API token to save or upload"]);
+    expect(await token.getAttribute("aria-invalid")).toBe("true");
+    expect(await token.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.locator("#error").isHidden()).toBe(true);
+
+    await token.fill("not-the-token");
+    expect(await note.count()).toBe(0); // typing clears the note
+    await save(401);
+    expect(await note.allTextContents()).toEqual(["this is not the API's token"]);
+    // Nothing was saved, and the form still holds the report.
+    expect(await card().count()).toBe(0);
+    expect(await page.getByLabel("Title").inputValue()).toBe(title);
+    expect(unexpected()).toEqual([]);
+  });
+
+  it("creates a report with two entries once the token is entered; they have no photo and ask for none", async () => {
+    await page.getByLabel("API token").fill(apiToken);
+    expect(await page.locator(".field-error").count()).toBe(0);
+    await save(200);
 
     await eventually(() => card().locator("tbody tr").count()).toBe(2);
     expect(await card().locator(".photo").allTextContents()).toEqual(["No photo", "No photo"]);
@@ -170,9 +205,10 @@ describe("the weather page in Chromium", () => {
     expect(unexpected()).toEqual([]);
   });
 
-  it("after a reload, downloads the photo that exists and only that one", async () => {
+  it("after a reload, remembers the token and downloads the photo that exists and only that one", async () => {
     requests.length = 0;
     await open();
+    expect(await page.getByLabel("API token").inputValue()).toBe(apiToken);
     const img = card().locator(".photo img");
     await img.waitFor();
     await eventually(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(64);
@@ -193,10 +229,7 @@ describe("the weather page in Chromium", () => {
     await titleInput.fill("   ");
     await page.getByLabel("Description").fill("A blank title and a fractional temperature");
     await fillEntry(0, "Oslo", "2026-03-02T12:00", "21.5", "Sunny");
-    provoked++;
-    const saved = page.waitForResponse((res) => res.url().endsWith("/WeatherReport/$save"));
-    await page.getByRole("button", { name: "Save report" }).click();
-    expect((await saved).status()).toBe(400);
+    await save(400);
 
     await page.locator(".field-error").first().waitFor();
     expect(await page.locator("#title + .field-error").allTextContents()).toEqual(["must not be blank"]);
@@ -220,9 +253,11 @@ describe("the weather page in Chromium", () => {
     expect(await page.locator(".field-error").count()).toBe(1);
   });
 
-  it("logged no console error and failed no request but the provoked validation error", () => {
-    expect(provoked).toBe(1);
-    expect(problems.filter((p) => p === expectedFailure)).toHaveLength(1);
+  it("logged no console error and failed no request but the refusals it provoked", () => {
+    expect(provoked).toEqual(["POST /api/WeatherReport/$save 401", "POST /api/WeatherReport/$save 401", "POST /api/WeatherReport/$save 400"]);
+    for (const failure of new Set(provoked)) {
+      expect(problems.filter((p) => p === failure)).toHaveLength(provoked.filter((p) => p === failure).length);
+    }
     expect(unexpected()).toEqual([]);
   });
 });

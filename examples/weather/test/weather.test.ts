@@ -1,14 +1,31 @@
 // The weather app over real HTTP: wrangler dev serves src/api/main.ts and
-// the tests talk to it through the client generated from the schema.
-import { describe, expect, it } from "vitest";
+// the tests talk to it through the client generated from the schema. Reads
+// go through the classes' methods; writes, which need the API token,
+// through a client made with it (createClient).
+import { beforeAll, describe, expect, it } from "vitest";
 import { useApp } from "cloesce-e2e";
-import { Weather, WeatherReport } from "../.cloesce/client";
+import { createClient, Weather, WeatherReport } from "../.cloesce/client";
+import { apiToken, withToken } from "./token";
 
 const app = useApp();
 
+type Client = ReturnType<typeof createClient>;
+
+/** The client of writes: every request with the API token. */
+let api: Client;
+
+/** A client of the app's API sending these headers. */
+function clientWith(headers: Record<string, string>): Client {
+  return createClient({ baseUrl: `${app.url}/api`, headers });
+}
+
+beforeAll(() => {
+  api = clientWith(withToken.headers);
+});
+
 /** A report with two entries, saved in one nested $save. */
 async function saveReport(title: string): Promise<WeatherReport> {
-  const res = await WeatherReport.$save({
+  const res = await api.WeatherReport.$save({
     title,
     description: "Two days on the coast",
     weatherEntries: [
@@ -91,7 +108,7 @@ describe("photos", () => {
     const entry = (await saveReport("Photos")).weatherEntries[0]!;
     const bytes = photoBytes(100_000);
 
-    const up = await entry.uploadPhoto(bytes);
+    const up = await api.Weather.uploadPhoto(entry, bytes);
     expect(up.message).toBeUndefined();
     expect(up.status).toBe(200);
 
@@ -111,7 +128,7 @@ describe("photos", () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
     const up = await app.fetch(`/api/Weather/${entry.id}/uploadPhoto`, {
       method: "POST",
-      headers: { "Content-Type": "image/png" },
+      headers: { "Content-Type": "image/png", ...withToken.headers },
       body: png,
     });
     expect(up.status).toBe(200);
@@ -124,7 +141,7 @@ describe("photos", () => {
     expect(new Uint8Array(await down.data!.arrayBuffer())).toEqual(png);
 
     // The generated client declares application/octet-stream, and gets it back.
-    expect((await entry.uploadPhoto(png)).status).toBe(200);
+    expect((await api.Weather.uploadPhoto(entry, png)).status).toBe(200);
     const octet = await entry.downloadPhoto();
     expect(octet.headers.get("Content-Type")).toBe("application/octet-stream");
     await octet.data!.body?.cancel();
@@ -135,7 +152,7 @@ describe("photos", () => {
     for (const type of ["text/html", "image/svg+xml; charset=utf-8"]) {
       const res = await app.fetch(`/api/Weather/${entry.id}/uploadPhoto`, {
         method: "POST",
-        headers: { "Content-Type": type },
+        headers: { "Content-Type": type, ...withToken.headers },
         body: "<script>alert(1)</script>",
       });
       expect(res.status, type).toBe(415);
@@ -147,7 +164,7 @@ describe("photos", () => {
   it("lists reports with each entry's photo metadata, present only for entries with a photo", async () => {
     const report = await saveReport("Listed photos");
     const [withPhoto, without] = report.weatherEntries;
-    expect((await withPhoto!.uploadPhoto(photoBytes(32))).status).toBe(200);
+    expect((await api.Weather.uploadPhoto(withPhoto!, photoBytes(32))).status).toBe(200);
 
     const list = await WeatherReport.$list_WithPhotos(report.id - 1, 1);
     expect(list.status).toBe(200);
@@ -161,8 +178,8 @@ describe("photos", () => {
 
   it("replaces a photo on a second upload", async () => {
     const entry = (await saveReport("Replace")).weatherEntries[1]!;
-    expect((await entry.uploadPhoto(photoBytes(10))).status).toBe(200);
-    expect((await entry.uploadPhoto(new Blob([photoBytes(20)]))).status).toBe(200);
+    expect((await api.Weather.uploadPhoto(entry, photoBytes(10))).status).toBe(200);
+    expect((await api.Weather.uploadPhoto(entry, new Blob([photoBytes(20)]))).status).toBe(200);
     const down = await entry.downloadPhoto();
     expect(new Uint8Array(await down.data!.arrayBuffer())).toEqual(photoBytes(20));
   });
@@ -185,23 +202,25 @@ describe("CORS", () => {
   it("answers a preflight request", async () => {
     const res = await app.fetch("/api/WeatherReport/$save", {
       method: "OPTIONS",
-      headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+      headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type" },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(res.headers.get("Access-Control-Allow-Methods")).toContain("POST");
     expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("content-type");
+    expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
   });
 
   it("puts CORS headers on successes, errors and streamed responses", async () => {
     const entry = (await saveReport("CORS")).weatherEntries[0]!;
-    await entry.uploadPhoto(photoBytes(64));
+    await api.Weather.uploadPhoto(entry, photoBytes(64));
     const paths = [
       "/api/WeatherReport/$list?limit=1", // JSON
       "/api/WeatherReport/$list?limit=0", // validation error
       "/api/Nope/$get?id=1", // unknown route
       `/api/Weather/${entry.id}/downloadPhoto`, // a stream from R2
       "/api/Weather/987654/downloadPhoto", // no such entry
+      "/api/openapi.json", // the OpenAPI description
     ];
     const statuses: number[] = [];
     for (const path of paths) {
@@ -210,7 +229,70 @@ describe("CORS", () => {
       expect(res.headers.get("Access-Control-Allow-Origin"), path).toBe("*");
       await res.body?.cancel();
     }
-    expect(statuses).toEqual([200, 400, 404, 200, 404]);
+    expect(statuses).toEqual([200, 400, 404, 200, 404, 200]);
+  });
+});
+
+describe("the API token", () => {
+  const report = { title: "Unauthorized", description: "never saved", weatherEntries: [] };
+
+  /** The titles of every report saved so far. */
+  async function titles(): Promise<string[]> {
+    return (await WeatherReport.$list(null, 1000)).data!.map((r) => r.title);
+  }
+
+  it("refuses a write without a token: 401 with WWW-Authenticate, CORS headers, and nothing saved", async () => {
+    const res = await WeatherReport.$save(report);
+    expect(res.status).toBe(401);
+    expect(res.message).toBe("writes need the API token: Authorization: Bearer <API_TOKEN>");
+    expect(res.headers.get("WWW-Authenticate")).toBe('Bearer realm="weather"');
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(res.headers.get("Access-Control-Expose-Headers")).toContain("WWW-Authenticate");
+
+    const entry = (await saveReport("Token photo")).weatherEntries[0]!;
+    expect((await entry.uploadPhoto(photoBytes(8))).status).toBe(401);
+    expect((await entry.downloadPhoto()).status).toBe(404);
+    expect(await titles()).not.toContain(report.title);
+  });
+
+  it("refuses a wrong token, a token of another scheme and a token cut short: 401 invalid_token", async () => {
+    for (const authorization of ["Bearer wrong", `Bearer ${apiToken}x`, `Bearer ${apiToken.slice(0, -1)}`, `Basic ${apiToken}`]) {
+      const res = await clientWith({ Authorization: authorization }).WeatherReport.$save(report);
+      expect(res.status, authorization).toBe(401);
+      const challenge = res.headers.get("WWW-Authenticate");
+      if (authorization.startsWith("Basic")) expect(challenge).toBe('Bearer realm="weather"');
+      else expect(challenge, authorization).toBe('Bearer realm="weather", error="invalid_token"');
+    }
+    expect(await titles()).not.toContain(report.title);
+  });
+
+  it("takes the token, its scheme in any case", async () => {
+    const saved = await clientWith({ Authorization: `bearer ${apiToken}` }).WeatherReport.$save({ ...report, title: "Authorized" });
+    expect(saved.status).toBe(200);
+    expect((await api.Weather.uploadPhoto((await saveReport("Token ok")).weatherEntries[0]!, photoBytes(8))).status).toBe(200);
+  });
+
+  it("leaves reads open: lists, gets, photos and the OpenAPI description", async () => {
+    const entry = (await saveReport("Open reads")).weatherEntries[0]!;
+    await api.Weather.uploadPhoto(entry, photoBytes(16));
+    expect((await WeatherReport.$list(null, 1)).status).toBe(200);
+    expect((await Weather.$get(entry.id)).status).toBe(200);
+    const photo = await entry.downloadPhoto();
+    expect(photo.status).toBe(200);
+    await photo.data!.body?.cancel();
+    expect((await app.fetch("/api/openapi.json")).status).toBe(200);
+  });
+});
+
+describe("the OpenAPI description", () => {
+  it("is served at /api/openapi.json, its server the one that served it", async () => {
+    const res = await app.fetch("/api/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toContain("application/json");
+    const doc = (await res.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(doc.servers).toEqual([{ url: `${app.url}/api` }]);
+    expect(Object.keys(doc.paths)).toContain("/WeatherReport/$save");
   });
 });
 
@@ -224,7 +306,7 @@ describe("validation", () => {
   });
 
   it("rejects an entry whose temperature is not an int, inside the nested save", async () => {
-    const res = await WeatherReport.$save({
+    const res = await api.WeatherReport.$save({
       title: "Bad",
       description: "A fractional temperature",
       weatherEntries: [{ dateTime: new Date(), location: "Oslo", temperature: 21.5, condition: "Sunny" }],
@@ -234,7 +316,7 @@ describe("validation", () => {
   });
 
   it("rejects blank text: a title, description, location or condition of only spaces", async () => {
-    const res = await WeatherReport.$save({
+    const res = await api.WeatherReport.$save({
       title: "   ",
       description: "\t",
       weatherEntries: [{ dateTime: new Date(), location: " ", temperature: 3, condition: "\u00a0" }],
@@ -248,7 +330,7 @@ describe("validation", () => {
     ]);
     expect(res.errors?.find((e) => e.param === "model.title")?.message).toMatch(/^must match \/\\S\//);
 
-    const padded = await WeatherReport.$save({ title: "  Coast  ", description: "ok", weatherEntries: [] });
+    const padded = await api.WeatherReport.$save({ title: "  Coast  ", description: "ok", weatherEntries: [] });
     expect(padded.status).toBe(200);
     expect(padded.data!.title).toBe("  Coast  ");
   });

@@ -1,12 +1,17 @@
 // The weather page: lists reports with their entries, creates a report with
 // entries in one nested save, and uploads and shows a photo per entry, all
-// through the client Cloesce generated from the schema.
-import { type HttpResult, type ParamProblem, Weather, WeatherReport } from "@cloesce/client.js";
+// through the client Cloesce generated from the schema. Writes send the API
+// token the person entered (src/api/main.ts refuses them without it).
+import { type CallOptions, type HttpResult, type ParamProblem, Weather, WeatherReport } from "@cloesce/client.js";
 
 const errorBox = element("error", HTMLDivElement);
 const form = element("report-form", HTMLFormElement);
 const entryRows = element("entry-rows", HTMLTableSectionElement);
 const reportList = element("reports", HTMLDivElement);
+const tokenInput = element("token", HTMLInputElement);
+
+/** Where this browser remembers the API token. */
+const TOKEN_KEY = "weather.apiToken";
 
 /** The element with this id, which the page must have. */
 function element<T extends HTMLElement>(id: string, type: new () => T): T {
@@ -101,6 +106,21 @@ function clearFieldError(input: HTMLInputElement): void {
   input.removeAttribute("aria-describedby");
 }
 
+/** The options of a write: its headers and the API token, when one was entered. */
+function withToken(headers: Record<string, string> = {}): CallOptions {
+  const token = tokenInput.value.trim();
+  return { headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers };
+}
+
+/** A write the API refused for its token (401): the token field says why, and has the focus. */
+function askForToken(res: HttpResult<unknown>): void {
+  const wrong = res.headers.get("WWW-Authenticate")?.includes("invalid_token");
+  clearFieldError(tokenInput);
+  markInvalid(tokenInput, wrong ? "this is not the API's token" : "enter the API token to save or upload");
+  clearError();
+  tokenInput.focus();
+}
+
 function clearFieldErrors(): void {
   for (const input of form.querySelectorAll<HTMLInputElement>("input[aria-invalid]")) clearFieldError(input);
 }
@@ -131,7 +151,7 @@ function field(row: Element, name: string): string {
 async function saveReport(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const data = new FormData(form);
-  const res = await WeatherReport.$save({
+  const report = {
     title: String(data.get("title")),
     description: String(data.get("description")),
     weatherEntries: [...entryRows.rows].map((row) => ({
@@ -140,8 +160,10 @@ async function saveReport(event: SubmitEvent): Promise<void> {
       temperature: Number(field(row, "temperature")),
       condition: field(row, "condition"),
     })),
-  });
+  };
+  const res = await WeatherReport.$save(report, withToken());
   clearFieldErrors();
+  if (res.status === 401) return askForToken(res);
   if (!res.ok) {
     const rest = showFieldErrors(res.errors ?? []);
     if (rest.length || !res.errors?.length) showError("Saving the report", res, rest);
@@ -168,7 +190,8 @@ async function showPhoto(entry: Weather, slot: HTMLElement): Promise<void> {
 
 async function uploadPhoto(entry: Weather, file: File, slot: HTMLElement): Promise<void> {
   // The API stores a photo as the file's own type (the client would send application/octet-stream).
-  const res = await entry.uploadPhoto(file, { headers: { "Content-Type": file.type || "application/octet-stream" } });
+  const res = await entry.uploadPhoto(file, withToken({ "Content-Type": file.type || "application/octet-stream" }));
+  if (res.status === 401) return askForToken(res);
   if (!res.ok) return showError(`Uploading a photo for entry ${entry.id}`, res);
   clearError();
   await showPhoto(entry, slot);
@@ -219,6 +242,11 @@ async function loadReports(): Promise<void> {
   );
 }
 
+tokenInput.value = localStorage.getItem(TOKEN_KEY) ?? "";
+tokenInput.addEventListener("input", () => {
+  clearFieldError(tokenInput);
+  localStorage.setItem(TOKEN_KEY, tokenInput.value.trim());
+});
 element("add-entry", HTMLButtonElement).addEventListener("click", addEntryRow);
 form.addEventListener("submit", (event) => void saveReport(event));
 // Editing a field clears its error.
