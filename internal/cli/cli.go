@@ -69,7 +69,7 @@ func commands() []*command {
 		{name: "init", args: "[dir]", short: "create a project: schema, worker, tests, configuration and first migration", run: runInit},
 		{name: "compile", args: "[dir]", short: "check the schema and write cidl.json to the output directory", run: runCompile},
 		{name: "check", args: "[dir]", short: "parse and check the schema, printing diagnostics", run: runCheck},
-		{name: "migrate", args: "(--binding name | --all) [flags] <name> [dir]", short: "write the next migration of a database from the schema's changes", run: runMigrate, flags: migrateFlags},
+		{name: "migrate", args: "(--binding name | --all) [flags] <name> [dir] | migrate verify [--binding name] [--db file] [dir]", short: "write the next migration of a database from the schema's changes; verify applies pending ones to a copy of its data", run: runMigrate, flags: migrateFlags},
 		{name: "explain", args: "<Model> [<Source>] [dir]", short: "print the statements each get, list and save of a model sends, with SQLite's query plans", run: runExplain},
 		{name: "dev", args: "[--port n] [--ip addr] [dir]", short: "compile, check migrations and serve the project with wrangler dev, recompiling on change", run: runDev, flags: devFlags},
 		{name: "fmt", args: "[--check] [paths...]", short: "format schema files in place, or check that they are", run: runFmt, flags: fmtFlags},

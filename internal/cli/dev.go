@@ -362,8 +362,10 @@ func (d *devServer) recompile(ctx context.Context, schemaChanged, migrationsChan
 }
 
 // applyD1 applies the migrations of every D1 database of schema to its
-// local database, as wrangler dev serves it. Its problems go into diags;
-// the error is for I/O failures and ctx ending.
+// local database, as wrangler dev serves it, once "cloesce migrate verify"
+// finds that they keep its rows on a copy of it: a migration that fails
+// verification applies nothing. Its problems go into diags; the error is
+// for I/O failures and ctx ending.
 func (d *devServer) applyD1(ctx context.Context, proj *project, schema *idl.Schema, diags *diag.List) error {
 	// wrangler finds a database by its binding in the wrangler config,
 	// which a new database is not in yet.
@@ -375,6 +377,22 @@ func (d *devServer) applyD1(ctx context.Context, proj *project, schema *idl.Sche
 		if err := d.e.writeWrangler(proj, schema, diags); err != nil || diags.HasErrors() {
 			return err
 		}
+	}
+	// Every database's migrations are verified before any is applied.
+	verified := true
+	for _, db := range schema.Env.D1 {
+		v, err := d.e.verifyD1(proj.cfg, db, "", diags)
+		if err != nil {
+			return fmt.Errorf("verifying the migrations of D1 database %q: %w", db, err)
+		}
+		verified = verified && v.OK
+		if len(v.Applied) > 0 && v.OK {
+			fmt.Fprintf(d.e.stdio.Out, "cloesce dev: %s of D1 database %q verified on a copy of its local database: rows kept but those declared lost, foreign keys and integrity intact\n",
+				count(len(v.Applied), "pending migration", "pending migrations"), db)
+		}
+	}
+	if !verified {
+		return nil
 	}
 	for _, db := range schema.Env.D1 {
 		argv := d.wranglerArgs("d1", "migrations", "apply", db, "--local", "--config", wrangler.FileName(proj.cfg.WranglerConfigFormat))

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cloesce-go/cloesce/internal/config"
 )
 
 // A syncBuffer collects output written from several goroutines.
@@ -453,6 +455,56 @@ func TestDevInterrupted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDevVerifiesMigrations gives dev a local database with rows and a
+// pending migration: one that deletes rows no DATA LOSS line declares is
+// refused (E0306) before anything is applied, at start-up and while
+// serving; once it declares the loss, dev verifies and applies it.
+func TestDevVerifiesMigrations(t *testing.T) {
+	dir, _ := newProject(t, false)
+	local, err := findLocalD1(&config.Config{Root: dir, WranglerConfigFormat: "jsonc"}, "", "db")
+	if err != nil || local.path == "" {
+		t.Fatalf("no local database for the project: %v", err)
+	}
+	initial, err := os.ReadFile(filepath.Join(dir, "migrations", "db", "1700000000_initial.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqliteFile(t, local.path, string(initial)+`
+CREATE TABLE d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL);
+INSERT INTO d1_migrations (name) VALUES ('1700000000_initial.sql');
+INSERT INTO "TodoList" ("title") VALUES ('home');
+INSERT INTO "Item" ("listId", "text", "done") VALUES (1, 'tea', 1), (1, 'cake', 0);
+`)
+	clean := filepath.Join(dir, "migrations", "db", "1700000001_clean.sql")
+	writeFile(t, clean, "DELETE FROM \"Item\" WHERE \"done\";\n")
+	const refused = "error[E0306]: migration 1700000001_clean.sql of D1 database \"db\" deletes 1 of the 2 rows of table \"Item\", and no DATA LOSS line declares it\n"
+
+	d, f, _, stderr := fakeDev(t, dir)
+	if err := d.serve(t.Context()); !errors.Is(err, errReported) || !strings.Contains(stderr.String(), refused) {
+		t.Errorf("serve returned %v, want errReported after %q:\n%s", err, refused, stderr)
+	}
+	if len(f.ran)+len(f.started) > 0 {
+		t.Errorf("wrangler ran: %q %q", f.ran, f.started)
+	}
+
+	// Started without it, dev refuses it when it appears.
+	os.Remove(clean)
+	d, f, stdout, stderr := fakeDev(t, dir)
+	_, exited := serveInBackground(t, d)
+	waitFor(t, "the watching message", 10*time.Second, exited, func() bool { return strings.Contains(stdout.String(), "watching") })
+	writeFile(t, clean, "DELETE FROM \"Item\" WHERE \"done\";\n")
+	waitFor(t, "the refusal", 10*time.Second, exited, func() bool {
+		return strings.Contains(stderr.String(), refused) && strings.Contains(stderr.String(), "cloesce dev: still serving the last build;")
+	})
+	if f.applies() != 1 {
+		t.Errorf("%d applies, want 1: the one at start-up", f.applies())
+	}
+	writeFile(t, clean, "-- DATA LOSS: rows of table \"Item\"\nDELETE FROM \"Item\" WHERE \"done\";\n")
+	waitFor(t, "the verification", 10*time.Second, exited, func() bool {
+		return strings.Contains(stdout.String(), "cloesce dev: 1 pending migration of D1 database \"db\" verified on a copy of its local database") && f.applies() == 2
+	})
 }
 
 // TestDevConfigErrors breaks cloesce.jsonc while dev serves: the error is

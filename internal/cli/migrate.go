@@ -59,8 +59,13 @@ type migration struct {
 // runMigrate writes the next migration of the chosen bindings: the SQL or
 // Durable Object module that takes each from its last snapshot to the
 // current schema, and the new snapshot. Nothing is written until every
-// question is answered and every loss of data allowed.
-func runMigrate(_ context.Context, e *env, fs *flag.FlagSet, args []string) error {
+// question is answered and every loss of data allowed. "migrate verify"
+// is another command (see runVerify): on the command line, no migration
+// can be named verify.
+func runMigrate(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 && args[0] == "verify" {
+		return runVerify(ctx, e, fs, args[1:])
+	}
 	name, dir, err := migrateArgs(fs, args)
 	if err != nil {
 		return err

@@ -303,7 +303,7 @@ func (p *planner) drop(tables []*Table) error {
 	for _, t := range slices.Backward(order) {
 		p.step(&Step{
 			Summary: "drop table " + quoteIdent(t.Name),
-			Loses:   []Loss{{"every row of table " + quoteIdent(t.Name), Target{Table: t.Name}}},
+			Loses:   []Loss{{everyRow + quoteIdent(t.Name), Target{Table: t.Name}}},
 			SQL:     []string{"DROP TABLE " + quoteIdent(t.Name)},
 		})
 	}

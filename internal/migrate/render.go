@@ -55,12 +55,78 @@ func comment(prefix string, s *Step) string {
 	var b strings.Builder
 	b.WriteString(prefix + oneLine(s.Summary) + "\n")
 	for _, l := range s.Loses {
-		b.WriteString(prefix + "DATA LOSS: " + oneLine(l.What) + "\n")
+		b.WriteString(prefix + lossMark + oneLine(l.What) + "\n")
 	}
 	for _, r := range s.Risks {
 		b.WriteString(prefix + "fails if " + oneLine(r) + "\n")
 	}
 	return b.String()
+}
+
+// A migration file says what it destroys in comment lines "DATA LOSS:
+// <what>", written only once the user allowed the loss; a dropped table's
+// <what> is everyRow and the table's quoted name. A person writing a
+// migration that deletes some of a table's rows declares it the same way,
+// with someRows.
+const (
+	lossMark = "DATA LOSS: "
+	everyRow = "every row of table "
+	someRows = "rows of table "
+)
+
+// DeclaredRowLosses returns the tables a migration file (SQL or a Durable
+// Object module) declares it may delete rows of: its DATA LOSS comment
+// lines naming every row, or rows, of a table, e.g.
+//
+//	-- DATA LOSS: every row of table "Person"
+//	-- DATA LOSS: rows of table "Session"
+//
+// A loss of column values leaves the rows, and is not listed.
+func DeclaredRowLosses(text string) []string {
+	var out []string
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(line)
+		rest, ok := strings.CutPrefix(line, "--")
+		if !ok {
+			rest, ok = strings.CutPrefix(line, "//")
+		}
+		if !ok {
+			continue
+		}
+		if rest, ok = strings.CutPrefix(strings.TrimSpace(rest), lossMark); !ok {
+			continue
+		}
+		for _, what := range []string{everyRow, someRows} {
+			if quoted, ok := strings.CutPrefix(rest, what); ok {
+				if name, ok := unquoteIdent(quoted); ok {
+					out = append(out, name)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// unquoteIdent reads the identifier quoted as quoteIdent quotes it at the
+// start of s.
+func unquoteIdent(s string) (string, bool) {
+	if !strings.HasPrefix(s, `"`) {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		if s[i] != '"' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '"' {
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		return b.String(), b.Len() > 0
+	}
+	return "", false
 }
 
 // oneLine keeps a comment on its line: JavaScript also ends lines at

@@ -1,7 +1,9 @@
 // applyDurableMigrations in a real SQLite-backed Durable Object on
 // Miniflare: order, exactly-once across calls and restarts, rollback and
 // retry of a failing migration; and the modules `cloesce migrate` wrote for
-// the Durable Object scenario, applied with their data in place.
+// the Durable Object scenario, applied with their data in place. Each
+// migration applied with rows in place gets the check `cloesce migrate
+// verify` makes of D1 migrations (see verify below).
 
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -128,6 +130,53 @@ function spec(id: string, timestamp: number, extra: string[] = []) {
   };
 }
 
+/** Rows per table, as `cloesce migrate verify` counts them: not SQLite's, workerd's (_cf_...) or the record of applied migrations. */
+async function counts(object: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const names = await rows(
+    object,
+    `SELECT "name" FROM sqlite_master WHERE "type" = 'table' AND "name" NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND "name" NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND "name" <> '_cloesce_migrations' ORDER BY "name"`,
+  );
+  for (const [name] of names) {
+    const [[n]] = (await rows(object, `SELECT count(*) FROM "${String(name).replaceAll('"', '""')}"`)) as [[number]];
+    out.set(String(name), n);
+  }
+  return out;
+}
+
+const quoted = String.raw`"((?:[^"]|"")+)"`;
+const unquote = (s: string) => s.replaceAll('""', '"');
+
+/**
+ * The check `cloesce migrate verify` makes of a D1 migration, made of a
+ * Durable Object's once applied (the runner does not check): every table
+ * of before keeps its rows, followed through the module's ALTER TABLE ...
+ * RENAME TO, unless a DATA LOSS line of the module declares the loss; and
+ * the storage passes PRAGMA quick_check (a Durable Object may not run
+ * integrity_check) and foreign_key_check. Returns what is wrong.
+ */
+async function verify(object: string, before: Map<string, number>, module: string): Promise<string[]> {
+  const after = await counts(object);
+  const renames = [...module.matchAll(new RegExp(`ALTER TABLE ${quoted} RENAME TO ${quoted}`, "g"))].map((m) => [unquote(m[1]!), unquote(m[2]!)]);
+  const declared = [...module.matchAll(new RegExp(`(?:--|//) DATA LOSS: (?:every row|rows) of table ${quoted}`, "g"))].map((m) => unquote(m[1]!));
+  const problems: string[] = [];
+  for (const [table, n] of before) {
+    let now = table;
+    for (const [from, to] of renames) if (from === now) now = to!;
+    const left = after.get(now);
+    if ((left ?? 0) >= n || declared.includes(table) || declared.includes(now)) continue;
+    problems.push(`"${table}": ${n} rows before, ${left === undefined ? "dropped" : left} after, and no DATA LOSS line declares it`);
+  }
+  const [[quick]] = (await rows(object, "PRAGMA quick_check")) as [[string]];
+  if (quick !== "ok") problems.push(`quick_check: ${quick}`);
+  for (const [table, , parent] of await rows(object, "PRAGMA foreign_key_check")) problems.push(`a row of "${table}" references no row of "${parent}"`);
+  return problems;
+}
+
+/** The module `cloesce migrate` would write for a spec, with its comments. */
+const moduleText = (s: { statements: string[]; comments?: string[] }) =>
+  [...(s.comments ?? []), ...s.statements.map((stmt) => `sql.exec(\`${stmt}\`);`)].join("\n");
+
 const log = (object: string) => rows(object, `SELECT "id" FROM "log" ORDER BY "n"`).then((r) => r.map((x) => x[0]));
 const recorded = (object: string) => rows(object, `SELECT "id" FROM "_cloesce_migrations" ORDER BY "id"`).then((r) => r.map((x) => x[0]));
 const tables = (object: string) =>
@@ -180,6 +229,42 @@ describe("applyDurableMigrations", () => {
     expect(await recorded("fail")).toEqual(["1_a", "2_b", "3_c"]);
   }, TIMEOUT);
 
+  it("keeps rows through migrations, losing them only where a DATA LOSS line declares it", async () => {
+    await start();
+    const seed = {
+      id: "1_seed",
+      timestamp: 1,
+      statements: [
+        `CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY, "text" TEXT NOT NULL)`,
+        `INSERT INTO "Note" VALUES (1, 'a'), (2, 'b'), (3, 'c')`,
+        `CREATE TABLE "Tag" ("id" INTEGER PRIMARY KEY, "noteId" INTEGER NOT NULL REFERENCES "Note" ("id"))`,
+        `INSERT INTO "Tag" VALUES (1, 1), (2, 3)`,
+      ],
+    };
+    const keeps = {
+      id: "2_keeps",
+      timestamp: 2,
+      statements: [`ALTER TABLE "Note" ADD COLUMN "pinned" INTEGER NOT NULL DEFAULT 0`, `ALTER TABLE "Tag" RENAME TO "Label"`],
+    };
+    const declared = {
+      id: "3_drop",
+      timestamp: 3,
+      comments: [`// drop table "Label"`, `// DATA LOSS: every row of table "Label"`],
+      statements: [`DROP TABLE "Label"`],
+    };
+    const undeclared = { id: "4_prune", timestamp: 4, statements: [`DELETE FROM "Note" WHERE "id" > 1`] };
+    const applied = [seed];
+    expect((await send("rows", { specs: applied })).status).toBe(200);
+    const found: string[][] = [];
+    for (const m of [keeps, declared, undeclared]) {
+      const before = await counts("rows");
+      applied.push(m);
+      expect((await send("rows", { specs: applied })).status).toBe(200);
+      found.push(await verify("rows", before, moduleText(m)));
+    }
+    expect(found).toEqual([[], [], [`"Note": 3 rows before, 1 after, and no DATA LOSS line declares it`]]);
+  }, TIMEOUT);
+
   it("does nothing for an empty list", async () => {
     await start();
     expect((await send("empty", { specs: [] })).status).toBe(200);
@@ -203,9 +288,12 @@ describe("modules written by cloesce migrate", () => {
   it("apply in order with the scenario's data in place and give its checked rows", async () => {
     expect(generated).toEqual(["1.ts", "2.ts", "3.ts"]);
     await start();
-    // Each step's migration, then its seed, as the Go scenario test does.
+    // Each step's migration, verified, then its seed, as the Go scenario
+    // tests do. Step 3 renames "Order", whose rows follow it.
     for (let n = 1; n <= generated.length; n++) {
+      const before = await counts("shop");
       expect((await send("shop", { generated: n })).status).toBe(200);
+      expect(await verify("shop", before, entries.get(`${n}.ts`)!), `${n}.ts`).toEqual([]);
       const seed = entries.get(`${n}.seed.sql`);
       if (seed) await rows("shop", seed);
     }
