@@ -57,6 +57,7 @@ fmtcheck:
 fuzz:
 	@echo "fuzzing parse -> format -> parse for $(FUZZTIME) (execs/s may read 0 while a worker shrinks a new input; it is not hung)"
 	$(GO) test ./internal/syntax/format -run '^$$' -fuzz FuzzParseFormat -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/decorators -run '^$$' -fuzz FuzzExtract -fuzztime $(FUZZTIME)
 
 # The main job: serve the weather example (examples/weather) on
 # http://localhost:5000, page and API on one origin. Compile it (the page

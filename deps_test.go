@@ -35,6 +35,7 @@ var allowed = map[string][]string{
 	"internal/sqlgen":         {"internal/idl"},
 	"internal/gen/ts":         {"internal/idl"},
 	"internal/gen/openapi":    {"internal/idl"},
+	"internal/decorators":     {"internal/source", "internal/diag", "internal/syntax/ast", "internal/syntax/token"},
 	"internal/gen/backend":    {"internal/idl", "internal/gen/ts"},
 	"internal/gen/client":     {"internal/idl", "internal/gen/ts", "runtime"},
 	"internal/gen/wrangler":   {"internal/idl", "internal/diag", "internal/source"},

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/cloesce-go/cloesce/internal/config"
+	"github.com/cloesce-go/cloesce/internal/decorators"
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/source"
 	"github.com/cloesce-go/cloesce/internal/syntax/ast"
@@ -31,7 +32,11 @@ func (e *env) loadProject(root string, diags *diag.List) (*project, error) {
 		return nil, err
 	}
 	paths := config.Discover(root, cfg, diags)
-	if len(paths) == 0 && !diags.HasErrors() {
+	// The decorator edition's files are extracted together: a navigation's
+	// key is read from the class at its other end.
+	tsPaths := slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return !decorators.IsSource(p) })
+	paths = slices.DeleteFunc(paths, decorators.IsSource)
+	if len(paths)+len(tsPaths) == 0 && !diags.HasErrors() {
 		d := diags.Errorf(diag.NoSources, source.Span{}, "no schema files (.clo or .cloesce) found in %s", describeSources(root, cfg.SrcPaths))
 		switch {
 		case cfg.Found:
@@ -46,6 +51,17 @@ func (e *env) loadProject(root string, diags *diag.List) (*project, error) {
 		}
 	}
 	p := &project{cfg: cfg, files: make([]*ast.File, len(paths))}
+	if len(tsPaths) > 0 {
+		srcs := make([]*source.File, len(tsPaths))
+		for i, path := range tsPaths {
+			text, err := readString(path)
+			if err != nil {
+				return nil, err
+			}
+			srcs[i] = source.NewFile(filepath.ToSlash(path), text)
+		}
+		defer func() { p.files = append(p.files, decorators.Extract(srcs, diags)...) }()
+	}
 	if len(paths) == 1 {
 		f, err := parseFile(paths[0], diags)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/source"
@@ -20,7 +21,8 @@ var skipDirs = map[string]bool{
 	".wrangler":    true,
 }
 
-// Discover returns the schema files (.clo and .cloesce) named by
+// Discover returns the schema files (.clo, .cloesce and the decorator
+// edition's .cloesce.ts) named by
 // cfg.SrcPaths, resolved against root, which is normally cfg.Root.
 // Directories are searched recursively, skipping node_modules, .git,
 // .wrangler and the output directory below them, which may hold copies of
@@ -80,7 +82,7 @@ func walk(dir string, out fs.FileInfo, span source.Span, found map[string]bool, 
 // isSchema reports whether path names a schema file.
 func isSchema(path string) bool {
 	ext := filepath.Ext(path)
-	return ext == ".clo" || ext == ".cloesce"
+	return ext == ".clo" || ext == ".cloesce" || strings.HasSuffix(path, ".cloesce.ts")
 }
 
 // isSame reports whether d is the file described by fi, comparing identity

@@ -103,6 +103,10 @@ const (
 	MigrationValue    Code = "E0303" // existing rows need a value for a required column: no --default, or one the column cannot take
 	MigrationSnapshot Code = "E0304" // the last snapshot does not parse, was edited, or is another binding's
 	MigrationRefused  Code = "E0305" // a change no migration can make, or a --rename/--drop contradicting the schema
+
+	// What migrate verify (and dev, before applying) finds when it applies
+	// the pending migrations to a copy of a D1 database.
+	MigrationVerify Code = "E0306" // a pending migration deletes rows no DATA LOSS line declares, breaks a foreign key, fails, or leaves the database failing integrity_check
 )
 
 // cloesce dev: problems with the project or the machine that stop it
@@ -120,4 +124,18 @@ const (
 // Formatting.
 const (
 	NotFormatted Code = "E0501" // fmt --check: a schema file that cloesce fmt would change
+)
+
+// The extractor of .cloesce.ts files (the TypeScript-decorator edition):
+// what it cannot read or map to the schema tree. See docs/decorators.md.
+const (
+	TSLexical     Code = "E0601" // a string, template, regex or block comment never closed
+	TSSyntax      Code = "E0602" // a token the TypeScript subset does not allow here
+	TSUnsupported Code = "E0603" // TypeScript outside the subset the extractor reads
+	TSDecorator   Code = "E0604" // an unknown decorator, or one where it has no meaning
+	TSArguments   Code = "E0605" // a decorator with arguments of the wrong number or kind
+	TSType        Code = "E0606" // a type with no schema equivalent, or none written
+	TSRelation    Code = "E0607" // a navigation or foreign key whose other side cannot be found
+	TSBinding     Code = "E0608" // a D1, KV or R2 binding the @WranglerEnv class does not declare
+	TSNotMapped   Code = "W0609" // a construct of the edition the schema cannot express yet (warning)
 )
