@@ -590,6 +590,10 @@ function unsupportedMedia(header: string | null): CloesceError {
   return new CloesceError(415, `the request body has ${got}; send it as application/json (or another +json type)`);
 }
 
+function notUtf8(): CloesceError {
+  return new CloesceError(400, "the request body is not valid UTF-8");
+}
+
 function tooLarge(): CloesceError {
   return new CloesceError(413, `the request body is larger than ${MAX_JSON_BODY} bytes`);
 }
@@ -598,7 +602,8 @@ function tooLarge(): CloesceError {
  * Reads a JSON object body. An empty body means no members and, but for
  * a POST not bodyless (see bodylessOf), needs no Content-Type; any other
  * needs a JSON media type (415), at most MAX_JSON_BODY bytes (413), and
- * must be a JSON object (400) or only whitespace (no members, as before).
+ * must be UTF-8 and a JSON object (400) or only whitespace (no members,
+ * as before).
  */
 async function readJson(request: Request, bodyless: boolean): Promise<Record<string, unknown>> {
   const type = request.headers.get("Content-Type");
@@ -613,7 +618,9 @@ async function readJson(request: Request, bodyless: boolean): Promise<Record<str
   // Read in chunks, so a body without Content-Length (chunked) is refused
   // as soon as it is too large, or as soon as it is non-empty and not JSON.
   const reader = request.body.getReader();
-  const decoder = new TextDecoder();
+  // JSON is UTF-8 (RFC 8259): malformed bytes are refused, not replaced
+  // by U+FFFD and stored.
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
   let text = "";
   let size = 0;
   for (;;) {
@@ -626,9 +633,18 @@ async function readJson(request: Request, bodyless: boolean): Promise<Record<str
       reader.cancel().catch(() => {});
       throw refusal;
     }
-    text += decoder.decode(value, { stream: true });
+    try {
+      text += decoder.decode(value, { stream: true });
+    } catch {
+      reader.cancel().catch(() => {});
+      throw notUtf8();
+    }
   }
-  text += decoder.decode();
+  try {
+    text += decoder.decode();
+  } catch {
+    throw notUtf8();
+  }
   if (text.trim() === "") return {};
   let body: unknown;
   try {

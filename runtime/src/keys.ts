@@ -33,6 +33,17 @@ export function fillKey(format: string, values: Readonly<Record<string, unknown>
   return format.replace(placeholder, (_, name: string) => segment(name, values[name]));
 }
 
+/**
+ * Checks each placeholder of format that values gives a value (the others
+ * are left for later): throws KeyError for one that cannot fill a key.
+ */
+export function checkKey(format: string, values: Readonly<Record<string, unknown>>): void {
+  for (const m of format.matchAll(placeholder)) {
+    const v = values[m[1]!];
+    if (v !== null && v !== undefined) segment(m[1]!, v);
+  }
+}
+
 /** Fills format's placeholders, in order, from positional arguments. */
 export function fillKeyArgs(format: string, names: readonly string[], args: readonly unknown[]): string {
   const values: Record<string, unknown> = {};

@@ -7,7 +7,7 @@ import { toBytes } from "./convert.js";
 import { DeletePlan, type StoreDelete } from "./delete.js";
 import { CloesceError, databaseError, isForeignKeyFailure } from "./errors.js";
 import { binding, hydrate, type Storage } from "./hydrate.js";
-import { fillKey } from "./keys.js";
+import { checkKey, fillKey } from "./keys.js";
 import { countStatement, listStatements, type ListOptions, type Where } from "./list.js";
 import { KValue } from "./shared.js";
 import { mapRows, type Row } from "./map.js";
@@ -156,6 +156,13 @@ export class Orm {
     const tree = include ?? defaultTree(meta.schema, meta.model);
     const input = { ...(value as Record<string, unknown>), ...seed };
     const plan = savePlan(meta, input, tree);
+    // Keys are checked before the batch runs, a generated key standing in
+    // as 0: a value that cannot fill one ("/", "..": a KeyError, 400)
+    // refuses the save before a row is written, not after, when neither
+    // its KV value could be written nor the object read back (hydrate
+    // fills every key of the tree).
+    checkKeys(meta.schema, meta.model, input);
+    for (const w of plan.writes) fillKey(w.field.key, w.generated ? { ...w.fields, [w.generated.column]: 0 } : w.fields);
     const results = plan.statements.length > 0 ? await batch(storage, meta.model, plan.statements) : [];
     let saved: Record<string, unknown>;
     if (plan.select >= 0) {
@@ -211,6 +218,19 @@ export interface SaveStatements {
 function savePlan(meta: ModelMeta, input: Record<string, unknown>, tree: Tree): SavePlan {
   const read = readQuery(meta.schema, meta.model, tree);
   return planSave(meta.schema, meta.model, input, (key) => keyQueryOf(meta.model, read, key));
+}
+
+/** Checks the KV, R2 and Durable Object storage keys of a saved object graph's values (checkKey). */
+function checkKeys(schema: Schema, model: Model, obj: Record<string, unknown>): void {
+  for (const f of model.kv_fields) checkKey(f.key, obj);
+  for (const f of model.r2_fields) checkKey(f.key, obj);
+  for (const nav of model.navigations) {
+    const v = obj[nav.name];
+    const target = modelInfo(schema, nav.model).model;
+    for (const el of Array.isArray(v) ? v : [v]) {
+      if (typeof el === "object" && el !== null && !Array.isArray(el)) checkKeys(schema, target, el as Record<string, unknown>);
+    }
+  }
 }
 
 async function writeStore(storage: Storage, field: { binding: string; durable?: boolean; type: unknown; name: string }, key: string, value: unknown) {

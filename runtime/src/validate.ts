@@ -24,6 +24,9 @@
 //     json is null): nothing spells null, and an array is one element per
 //     occurrence. Types without a text form (json, objects) are written as
 //     JSON.
+//   - Nothing nests more than MAX_DEPTH levels, json values and KV
+//     metadata included: they are stored and answered as JSON text, and
+//     JSON.stringify recurses, so a hostile depth would overflow the stack.
 
 import { decodeBase64 } from "./base64.js";
 import type { CidlType, Field, Schema, Validator } from "./cidl.js";
@@ -197,7 +200,8 @@ class Run {
     if ("kvobject" in type) {
       if (!isRecord(value)) return this.problem(path, `must be an object {raw, metadata?}, got ${show(value)}`);
       const raw = this.walk(type.kvobject, validators, own(value, "raw"), join(path, "raw"), partial, depth + 1);
-      return new KValue(raw, own(value, "metadata") ?? null);
+      const metadata = this.json(own(value, "metadata") ?? null, join(path, "metadata"), depth + 1);
+      return metadata === INVALID ? INVALID : new KValue(raw, metadata);
     }
     if ("object" in type) return this.object(type.object, value, path, partial, depth);
     if ("partial" in type) return this.object(type.partial, value, path, true, depth);
@@ -270,12 +274,17 @@ class Run {
       case "blob":
         return this.blob(value, path);
       case "json":
-        return value;
+        return this.json(value, path, depth);
       case "r2object":
         return this.r2object(value, path, depth);
     }
     unvalidated(type);
     throw new Error(`cloesce: unknown CIDL type ${JSON.stringify(type)}`);
+  }
+
+  /** Any JSON value, unless nested past MAX_DEPTH (see the file comment). */
+  json(value: unknown, path: string, depth: number): unknown {
+    return nestsWithin(value, MAX_DEPTH - depth) ? value : this.problem(path, `is nested more than ${MAX_DEPTH} levels deep`);
   }
 
   blob(value: unknown, path: string): unknown {
@@ -369,6 +378,18 @@ function unvalidated(type: CidlType): void {
   if (type === "stream" || type === "void") {
     throw new Error(`cloesce: ${type} values are not validated (router bug)`);
   }
+}
+
+/** Whether v's arrays and objects nest at most levels deep; the recursion is as deep as levels. */
+function nestsWithin(v: unknown, levels: number): boolean {
+  if (typeof v !== "object" || v === null) return true;
+  if (levels <= 0) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!nestsWithin(x, levels - 1)) return false;
+    return true;
+  }
+  for (const k in v) if (!nestsWithin((v as Record<string, unknown>)[k], levels - 1)) return false;
+  return true;
 }
 
 /** A JSON object: not null, not an array. */
