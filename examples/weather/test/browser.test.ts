@@ -156,7 +156,8 @@ describe("the weather page in Chromium", () => {
     await fillEntry(1, "Stavanger", "2026-03-01T15:30", "7", "Partly cloudy");
     await save(401);
 
-    expect(await note.allTextContents()).toEqual(["enter the API token to save or upload"]);
+    // The note is written once the 401 has been read: wait for it.
+    await eventually(() => note.allTextContents()).toEqual(["enter the API token to save or upload"]);
     expect(await token.getAttribute("aria-invalid")).toBe("true");
     expect(await token.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await page.locator("#error").isHidden()).toBe(true);
@@ -164,7 +165,7 @@ describe("the weather page in Chromium", () => {
     await token.fill("not-the-token");
     expect(await note.count()).toBe(0); // typing clears the note
     await save(401);
-    expect(await note.allTextContents()).toEqual(["this is not the API's token"]);
+    await eventually(() => note.allTextContents()).toEqual(["this is not the API's token"]);
     // Nothing was saved, and the form still holds the report.
     expect(await card().count()).toBe(0);
     expect(await page.getByLabel("Title").inputValue()).toBe(title);

@@ -26,6 +26,7 @@ def small_keys(value):
 
 
 def small_key(value):
-    if isinstance(value, int) and not isinstance(value, bool) and value > LARGEST_KEY:
-        return value % LARGEST_KEY
+    # A float holding an integer (8978869.0) is an integer to the router too.
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > LARGEST_KEY and value == int(value):
+        return int(value) % LARGEST_KEY
     return small_keys(value)
