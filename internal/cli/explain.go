@@ -824,7 +824,7 @@ func (x *explanation) writeOp(b *strings.Builder, name string, op opExplain, sen
 		fmt.Fprintf(b, ": %s in %s\n", n, sent)
 	}
 	if op.KVWrites > 0 {
-		fmt.Fprintf(b, "  then %s, once the batch has committed\n", count(op.KVWrites, "KV write", "KV writes"))
+		fmt.Fprintf(b, "  and %s: before the batch for keys known in advance, after it for keys the batch generates (undone if the batch or a write fails)\n", count(op.KVWrites, "KV write", "KV writes"))
 	}
 	for i, st := range op.Statements {
 		label := fmt.Sprintf("%d. ", i+1)

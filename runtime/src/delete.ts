@@ -23,7 +23,7 @@ import type { ForeignKey, Model, Navigation, Schema, StoreField } from "./cidl.j
 import { fromSql, toSql } from "./convert.js";
 import { CloesceError } from "./errors.js";
 import { fillKey, keyResolvable } from "./keys.js";
-import type { Statement } from "./save.js";
+import { MAX_PARAMS, literal, sqlValue, type Statement } from "./save.js";
 import { info } from "./schema.js";
 import { quote } from "./select.js";
 
@@ -76,8 +76,11 @@ export class DeletePlan {
     if (missing.length > 0) throw new CloesceError(400, `deleting a ${model.name} needs its key: ${missing.map((f) => f.name).join(", ")}`);
     this.params = model.primary_key.map((f) => toSql(f.type, key[f.name]));
     this.root = this.walk(model, undefined, undefined, [model.name]);
+    // With KV values or R2 objects outside the database, every row is read
+    // whole: a failure after the batch inserts them again (restore).
+    const all = this.bindings().size > 0;
     let reads = 0;
-    for (const node of this.nodes) if (node.model.kv_fields.length + node.model.r2_fields.length > 0) node.read = reads++;
+    for (const node of this.nodes) if (all || node.model.kv_fields.length + node.model.r2_fields.length > 0) node.read = reads++;
   }
 
   private walk(model: Model, parent: Node | undefined, nav: Navigation | undefined, path: string[]): Node {
@@ -97,12 +100,53 @@ export class DeletePlan {
    * was no such object).
    */
   statements(): Statement[] {
-    const out = this.nodes.filter((n) => n.read !== undefined).map((n) => this.statement(this.rows(n, this.storeColumns(n.model))));
+    const out = this.reads();
     const order = new Map(this.schema.models.map((m, i) => [m.name, i]));
     const byModel = [...this.nodes].sort((a, b) => order.get(b.model.name)! - order.get(a.model.name)!);
     for (const node of byModel) {
       const returning = node === this.root ? ` RETURNING ${quote(node.model.primary_key[0]!.name)}` : "";
       out.push(this.statement(`DELETE FROM ${quote(node.model.name)} WHERE ${this.reached(node)}${returning}`));
+    }
+    return out;
+  }
+
+  /** The SELECTs the batch starts with: the rows of each node read (constructor), their columns in model order. */
+  reads(): Statement[] {
+    return this.nodes.filter((n) => n.read !== undefined).map((n) => this.statement(this.rows(n, this.readColumns(n.model))));
+  }
+
+  /** Whether the batch, whose results these are, deleted the root (its last DELETE returns it). */
+  found(results: readonly Row[][]): boolean {
+    return results.at(-1)!.length > 0;
+  }
+
+  /** Whether reads found the root (the first SELECT, when every node is read). */
+  exists(reads: readonly Row[][]): boolean {
+    return reads[0]!.length > 0;
+  }
+
+  /**
+   * The statements inserting again the rows the batch deleted, as its
+   * reads give them, every node read: a node's rows in one INSERT (SQLite
+   * checks its foreign keys at the statement's end), the models their
+   * foreign keys reference first.
+   */
+  restore(results: readonly Row[][]): Statement[] {
+    const order = new Map(this.schema.models.map((m, i) => [m.name, i]));
+    const out: Statement[] = [];
+    for (const node of [...this.nodes].sort((a, b) => order.get(a.model.name)! - order.get(b.model.name)!)) {
+      const rows = results[node.read!] ?? [];
+      if (rows.length === 0) continue;
+      const cols = this.readColumns(node.model);
+      const params: unknown[] = [];
+      const value = (v: unknown) => {
+        v = sqlValue(v);
+        if (params.length >= MAX_PARAMS) return literal(v);
+        params.push(v);
+        return `?${params.length}`;
+      };
+      const values = rows.map((r) => `(${cols.map((c) => value(r[c])).join(", ")})`);
+      out.push({ sql: `INSERT INTO ${quote(node.model.name)} (${cols.map(quote).join(", ")}) VALUES ${values.join(", ")}`, params });
     }
     return out;
   }
@@ -207,12 +251,9 @@ export class DeletePlan {
     return `SELECT ${cols.map(quote).join(", ")} FROM ${quote(node.model.name)} WHERE ${this.reached(node)}`;
   }
 
-  /** The columns of model the keys of its KV and R2 fields name (its key when they name none), in model order. */
-  private storeColumns(model: Model): string[] {
-    const fields = [...model.kv_fields, ...model.r2_fields];
-    const named = new Set(fields.flatMap((f) => [...f.key.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!)));
-    const cols = [...model.primary_key, ...model.columns].map((f) => f.name).filter((n) => named.has(n));
-    return cols.length > 0 ? cols : names(model.primary_key);
+  /** The columns a node's read selects: every one, in model order. */
+  private readColumns(model: Model): string[] {
+    return names([...model.primary_key, ...model.columns]);
   }
 
   /** The shard values of a Durable Object backed model's rows: the root's, by position (hydrate's inheritShard). */

@@ -2,7 +2,7 @@
 // D1 or a Durable Object's SQLite, maps rows to objects and hydrates them.
 // Generated code wraps these per model (Model.Orm, GeneratedSource).
 
-import type { Model, Schema, Tree } from "./cidl.js";
+import type { Model, Schema, StoreField, Tree } from "./cidl.js";
 import { toBytes } from "./convert.js";
 import { DeletePlan, type StoreDelete } from "./delete.js";
 import { CloesceError, databaseError, isForeignKeyFailure } from "./errors.js";
@@ -11,7 +11,7 @@ import { checkKey, fillKey } from "./keys.js";
 import { countStatement, listStatements, type ListOptions, type Where } from "./list.js";
 import { KValue } from "./shared.js";
 import { mapRows, type Row } from "./map.js";
-import { planSave, type SavePlan, type Statement } from "./save.js";
+import { planSave, type SavePlan, type Statement, type StoreWrite } from "./save.js";
 import { allQueryOf, defaultTree, keyQueryOf, readQuery, select } from "./select.js";
 import { modelInfo } from "./schema.js";
 
@@ -126,31 +126,71 @@ export class Orm {
   /**
    * Deletes the object whose key (and, in a Durable Object, shard) values
    * key holds, with every object its [cascade] navigations reach, in one
-   * batch (delete.ts); then deletes their KV values and R2 objects.
-   * Returns false when there is no such object. An object still
-   * referenced by one the delete keeps is a 409 CloesceError, and nothing
-   * is deleted.
+   * batch (delete.ts), and their KV values and R2 objects. Returns false
+   * when there is no such object. An object still referenced by one the
+   * delete keeps is a 409 CloesceError, and nothing is deleted.
    *
-   * The rows go first, their stored values after, since those cannot be
-   * in the batch: if deleting a value fails, it is left behind with no
-   * row naming it, never a row whose values are gone. Values in the
-   * Durable Object's own storage go in its transaction.
+   * KV values and R2 objects cannot be in the batch, so the order makes
+   * any failure leave either everything or nothing (docs/backend.md,
+   * "Writes across stores"): the rows and their KV values are read, the
+   * KV values deleted (a failure puts back those deleted), then the rows
+   * (a failure, the 409 among them, puts back every KV value), then the
+   * R2 objects, whose bodies are never read into the Worker: a failure
+   * inserts the rows again as they were read and puts back the KV values.
+   * A retry then starts over. Values in the Durable Object's own storage
+   * go in its transaction.
    */
   static async delete(meta: ModelMeta, storage: Storage, key: Record<string, unknown>): Promise<boolean> {
     if (meta.model.primary_key.length === 0) throw new Error(`cloesce: ${meta.model.name} has no table to delete from`);
     const plan = new DeletePlan(meta.schema, meta.model, key);
     // A missing binding fails here, before a row is gone.
     for (const name of plan.bindings()) binding(storage, name);
-    const results = meta.model.backing?.kind === "durable" ? deleteInObject(plan, storage) : await deleteInD1(plan, storage);
-    const stores = plan.storeDeletes(results);
-    await deleteStores(storage, stores.filter((s) => !s.field.durable));
-    return results[results.length - 1]!.length > 0;
+    const rows = () => (meta.model.backing?.kind === "durable" ? deleteInObject(plan, storage) : deleteInD1(plan, storage));
+    if (plan.bindings().size === 0) return plan.found(await rows());
+    const before = await batch(storage, meta.model, plan.reads());
+    if (!plan.exists(before)) return false;
+    const journal = new KvJournal(storage);
+    const kv = (results: Row[][]) => plan.storeDeletes(results).filter((s) => s.kind === "kv" && !s.field.durable);
+    const what = `deleting ${plan.describe()}`;
+    let results: Row[][];
+    try {
+      await journal.remove(kv(before));
+      results = await rows();
+    } catch (e) {
+      await undoing(e, what, () => journal.restore());
+      throw e;
+    }
+    // The object went away between the read and the batch: another delete's.
+    if (!plan.found(results)) return false;
+    try {
+      // The values of rows the batch reached and the read did not (inserted in between).
+      const read = new Set(kv(before).map((s) => `${s.field.binding}\0${s.key}`));
+      await journal.remove(kv(results).filter((s) => !read.has(`${s.field.binding}\0${s.key}`)));
+      await deleteObjects(storage, plan.storeDeletes(results).filter((s) => s.kind === "r2"));
+    } catch (e) {
+      await undoing(e, what, async () => {
+        await batch(storage, meta.model, plan.restore(results));
+        await journal.restore();
+      });
+      throw e;
+    }
+    return true;
   }
 
   /**
-   * Saves value, a partial object graph, in one atomic batch, then writes
-   * its KV fields and returns it as tree selects it. An update that finds
-   * no row is a 404 CloesceError. seed holds Durable Object shard fields.
+   * Saves value, a partial object graph, in one atomic batch with its KV
+   * fields, and returns it as tree selects it. An update that finds no
+   * row is a 404 CloesceError. seed holds Durable Object shard fields.
+   *
+   * KV values cannot be in the batch, so the order makes any failure
+   * leave either the whole save or none of it (docs/backend.md, "Writes
+   * across stores"). Values under keys known now are written first, what
+   * their keys held read before: if a put or the batch fails, or the
+   * update finds no row, they are put back. Values under keys the batch
+   * generates can only go after it: if one fails, the batch is undone
+   * (SavePlan.undo: the rows it changed as they were read at its start,
+   * the rows it created deleted) and the values put back. When undoing
+   * fails too, the error is a logged 500 naming what was left.
    */
   static async save<T>(meta: ModelMeta, storage: Storage, value: unknown, include?: Tree | null, seed?: Record<string, unknown>): Promise<T> {
     const tree = include ?? defaultTree(meta.schema, meta.model);
@@ -163,30 +203,55 @@ export class Orm {
     // fills every key of the tree).
     checkKeys(meta.schema, meta.model, input);
     for (const w of plan.writes) fillKey(w.field.key, w.generated ? { ...w.fields, [w.generated.column]: 0 } : w.fields);
-    const results = plan.statements.length > 0 ? await batch(storage, meta.model, plan.statements) : [];
-    let saved: Record<string, unknown>;
-    if (plan.select >= 0) {
-      const found = mapRows(meta.schema, meta.model, results[plan.select]!, tree)[0];
-      if (!found) throw new CloesceError(404, `${meta.model.name} not found: the update matched no row`);
-      saved = Object.assign(found, seed);
-    } else {
-      saved = input;
+    const journal = new KvJournal(storage);
+    const what = `saving a ${meta.model.name}`;
+    const external = plan.writes.filter((w) => !w.field.durable);
+    let results: Row[][] = [];
+    let saved: Record<string, unknown> = input;
+    try {
+      await journal.put(external.filter((w) => !w.generated).map((w) => ({ field: w.field, key: fillKey(w.field.key, w.fields), value: w.value })), false);
+      if (plan.statements.length > 0) results = await batch(storage, meta.model, plan.statements);
+      if (plan.select >= 0) {
+        const found = mapRows(meta.schema, meta.model, results[plan.select]!, tree)[0];
+        if (!found) throw new CloesceError(404, `${meta.model.name} not found: the update matched no row`);
+        saved = Object.assign(found, seed);
+      }
+    } catch (e) {
+      // The batch committed when it has results (the 404): a plan that can be undone puts its rows back too.
+      await undoing(e, what, async () => {
+        if (results.length > 0 && plan.undo) await batch(storage, meta.model, plan.undo(results, undefined));
+        await journal.restore();
+      });
+      throw e;
     }
-    await Promise.all(
-      plan.writes.map((w) => {
-        const g = w.generated;
-        const fields = g ? { ...w.fields, [g.column]: g.statement < 0 ? saved[g.column] : results[g.statement]![0]?.[g.alias] } : w.fields;
-        return writeStore(storage, w.field, fillKey(w.field.key, fields), w.value);
-      }),
-    );
-    await hydrate(meta.schema, meta.model, saved, tree, storage, false);
+    const filled = (w: StoreWrite) => {
+      const g = w.generated;
+      return fillKey(w.field.key, g ? { ...w.fields, [g.column]: g.statement < 0 ? saved[g.column] : results[g.statement]![0]?.[g.alias] } : w.fields);
+    };
+    try {
+      // Fresh keys: nothing to read before.
+      await journal.put(external.filter((w) => w.generated).map((w) => ({ field: w.field, key: filled(w), value: w.value })), true);
+      // The Durable Object's own storage: synchronous, and sent with the transaction's output.
+      for (const w of plan.writes) if (w.field.durable) writeDurable(storage, w.field, filled(w), w.value);
+      await hydrate(meta.schema, meta.model, saved, tree, storage, false);
+    } catch (e) {
+      // Without generated keys, a retry writes the same rows and values again: the save stands.
+      if (!plan.undo) throw e;
+      // With them, a retry would insert new rows: the save is undone, whatever failed.
+      const g = plan.writes.find((w) => w.generated?.statement === -1)?.generated;
+      await undoing(e, what, async () => {
+        await batch(storage, meta.model, plan.undo!(results, g ? saved[g.column] : undefined));
+        await journal.restore();
+      });
+      throw e;
+    }
     return saved as T;
   }
 
   /**
    * The statements Orm.save would send for value, in the one batch it
-   * sends them in, and how many KV values it would write after it. Nothing
-   * is run; cloesce explain prints these.
+   * sends them in, and how many KV values it would write around it.
+   * Nothing is run; cloesce explain prints these.
    */
   static planSave<Inc>(meta: ModelMeta<Inc>, value: unknown, include?: NoInfer<Inc> | null): SaveStatements {
     const plan = savePlan(meta as ModelMeta, { ...(value as Record<string, unknown>) }, (include ?? defaultTree(meta.schema, meta.model)) as Tree);
@@ -210,7 +275,7 @@ export interface SaveStatements {
   select: number;
   /** The index of the statement selecting generated keys for KV keys, or -1. */
   keys: number;
-  /** How many KV values the save writes once the batch has committed. */
+  /** How many KV values the save writes: under known keys before the batch, under generated ones after it. */
   kvWrites: number;
 }
 
@@ -233,17 +298,99 @@ function checkKeys(schema: Schema, model: Model, obj: Record<string, unknown>): 
   }
 }
 
-async function writeStore(storage: Storage, field: { binding: string; durable?: boolean; type: unknown; name: string }, key: string, value: unknown) {
-  if (field.durable) {
-    if (!storage.durable) throw new Error(`cloesce: ${field.name} lives in Durable Object storage; save it inside the object`);
-    storage.durable.kv.put(key, value);
-    return;
+function writeDurable(storage: Storage, field: StoreField, key: string, value: unknown) {
+  if (!storage.durable) throw new Error(`cloesce: ${field.name} lives in Durable Object storage; save it inside the object`);
+  storage.durable.kv.put(key, value);
+}
+
+/** What a KV key held before a write: its bytes and metadata, or null when it was absent. */
+interface Before {
+  ns: KVNamespace;
+  name: string;
+  key: string;
+  value: ArrayBuffer | null;
+  metadata: unknown;
+}
+
+/**
+ * The KV values a save or delete changed, with what they held before, so
+ * that a failure can put them back (restore). Every change is recorded
+ * before it is sent: a put that failed may still have landed.
+ */
+class KvJournal {
+  private readonly before: Before[] = [];
+
+  constructor(private readonly storage: Storage) {}
+
+  /** Reads what each key holds (unless fresh: known to be absent), then puts the values, concurrently. */
+  async put(writes: { field: StoreField; key: string; value: unknown }[], fresh: boolean): Promise<void> {
+    const entries = await this.read(writes.map((w) => ({ name: w.field.binding, key: w.key })), fresh);
+    await settle(
+      writes.map((w, i) => {
+        const kv = w.value instanceof KValue ? w.value : new KValue(w.value, null);
+        const opts = kv.metadata === null || kv.metadata === undefined ? undefined : { metadata: kv.metadata };
+        return () => entries[i]!.ns.put(w.key, kv.raw instanceof ReadableStream ? kv.raw : JSON.stringify(kv.raw ?? null), opts);
+      }),
+    );
   }
-  const ns = binding<KVNamespace>(storage, field.binding);
-  const kv = value instanceof KValue ? value : new KValue(value, null);
-  const opts = kv.metadata === null || kv.metadata === undefined ? undefined : { metadata: kv.metadata };
-  const isStream = kv.raw instanceof ReadableStream;
-  await ns.put(key, isStream ? (kv.raw as ReadableStream) : JSON.stringify(kv.raw ?? null), opts);
+
+  /** Reads what each key holds, then deletes those that hold something, concurrently. */
+  async remove(deletes: StoreDelete[]): Promise<void> {
+    const entries = (await this.read(deletes.map((d) => ({ name: d.field.binding, key: d.key })), false)).filter((b) => b.value !== null);
+    await settle(entries.map((b) => () => b.ns.delete(b.key)));
+  }
+
+  private async read(keys: { name: string; key: string }[], fresh: boolean): Promise<Before[]> {
+    const entries = await Promise.all(
+      keys.map(async ({ name, key }): Promise<Before> => {
+        const ns = binding<KVNamespace>(this.storage, name);
+        if (fresh) return { ns, name, key, value: null, metadata: null };
+        const { value, metadata } = await ns.getWithMetadata(key, "arrayBuffer");
+        return { ns, name, key, value, metadata };
+      }),
+    );
+    this.before.push(...entries);
+    return entries;
+  }
+
+  /**
+   * Puts back what every key held, the first change of each winning;
+   * throws naming the keys it could not put back.
+   */
+  async restore(): Promise<void> {
+    const seen = new Set<string>();
+    const entries = this.before.splice(0).filter((b) => !seen.has(`${b.name}\0${b.key}`) && seen.add(`${b.name}\0${b.key}`));
+    const results = await Promise.allSettled(
+      entries.map((b) => (b.value === null ? b.ns.delete(b.key) : b.ns.put(b.key, b.value, b.metadata === null || b.metadata === undefined ? undefined : { metadata: b.metadata }))),
+    );
+    const left = entries.filter((_, i) => results[i]!.status === "rejected");
+    if (left.length > 0) {
+      this.before.push(...left);
+      throw new Error(`KV values not put back: ${left.map((b) => `${b.name} ${b.key}`).join(", ")}`);
+    }
+  }
+}
+
+/** Starts every call at once and waits for all of them; then throws the first failure. */
+async function settle(calls: (() => Promise<unknown>)[]): Promise<void> {
+  const results = await Promise.allSettled(calls.map((c) => c()));
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+/**
+ * Undoes what failed did; when undoing throws too, the failure becomes a
+ * logged 500 naming both, and what was left.
+ */
+async function undoing(failed: unknown, what: string, undo: () => Promise<void>): Promise<void> {
+  try {
+    await undo();
+  } catch (e) {
+    const text = (x: unknown) => (x instanceof Error ? x.message : String(x));
+    const message = `${what} failed (${text(failed)}) and undoing it failed too, leaving the stores inconsistent: ${text(e)}`;
+    console.error(`cloesce: ${message}`);
+    throw new CloesceError(500, message);
+  }
 }
 
 /**
@@ -304,18 +451,16 @@ async function deleteInD1(plan: DeletePlan, storage: Storage): Promise<Row[][]> 
   }
 }
 
-/** Deletes KV values and R2 objects, an R2 bucket's a thousand keys a call. */
-async function deleteStores(storage: Storage, stores: StoreDelete[]): Promise<void> {
+/**
+ * Deletes R2 objects, a bucket's a thousand keys a call, one call at a
+ * time: a failure stops the calls after it.
+ */
+async function deleteObjects(storage: Storage, stores: StoreDelete[]): Promise<void> {
   const buckets = new Map<string, string[]>();
-  const pending: Promise<unknown>[] = [];
-  for (const s of stores) {
-    if (s.kind === "kv") pending.push(binding<KVNamespace>(storage, s.field.binding).delete(s.key));
-    else buckets.set(s.field.binding, [...(buckets.get(s.field.binding) ?? []), s.key]);
-  }
+  for (const s of stores) buckets.set(s.field.binding, [...(buckets.get(s.field.binding) ?? []), s.key]);
   for (const [name, keys] of buckets) {
-    for (let i = 0; i < keys.length; i += 1000) pending.push(binding<R2Bucket>(storage, name).delete(keys.slice(i, i + 1000)));
+    for (let i = 0; i < keys.length; i += 1000) await binding<R2Bucket>(storage, name).delete(keys.slice(i, i + 1000));
   }
-  await Promise.all(pending);
 }
 
 /** Runs one query and returns its rows. */

@@ -51,7 +51,7 @@ export interface Statement {
   params: unknown[];
 }
 
-/** A KV value to write once the batch has committed and every key is known. */
+/** A KV value to write: before the batch under a key known now, after it under one the batch generates (Orm.save). */
 export interface StoreWrite {
   field: StoreField;
   value: unknown;
@@ -70,6 +70,12 @@ export interface SavePlan {
   /** Index of the statement selecting the saved root, or -1 for a model without a table. */
   select: number;
   writes: StoreWrite[];
+  /**
+   * When KV writes wait for generated keys (they go after the batch, and
+   * may fail after it committed): the statements of the batch that undoes
+   * it, from its results and the saved root's generated key (Planner.undo).
+   */
+  undo?: (results: readonly Obj[][], rootKey: unknown) => Statement[];
 }
 
 type Obj = Record<string, unknown>;
@@ -115,15 +121,20 @@ interface Written {
 export function planSave(schema: Schema, model: Model, value: Obj, readBack: (key: string[]) => string): SavePlan {
   const p = new Planner(schema);
   const { cols, row } = p.node(model, value, model.name, new Map(), null);
+  // KV values under generated keys, outside the database, may fail after the batch committed.
+  const undo = p.keyed.some((k) => !k.write.field.durable);
+  if (undo) p.emitSnapshots();
   p.emitRows();
-  const keys = p.emitKeys(row);
+  const keys = p.emitKeys(row, undo);
   let select = -1;
   if (model.primary_key.length > 0) {
     const b = new Builder(p);
     select = p.push(readBack(model.primary_key.map((f) => b.expr(cols.get(f.name)!))), b);
   }
   for (const w of p.writes) if (w.generated?.statement === KEYS) w.generated.statement = keys;
-  return { statements: p.statements, select, writes: p.writes };
+  const plan: SavePlan = { statements: p.statements, select, writes: p.writes };
+  if (undo) plan.undo = (results, rootKey) => p.undo(results, row, rootKey);
+  return plan;
 }
 
 /** Placeholder statement index of a generated key, until the keys statement is planned. */
@@ -134,7 +145,7 @@ function tuple(items: string[]): string {
 }
 
 /** An SQL literal, for values past the parameter limit. */
-function literal(v: unknown): string {
+export function literal(v: unknown): string {
   if (v === null || v === undefined) return "NULL";
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new CloesceError(400, `cannot store ${v}`);
@@ -192,7 +203,15 @@ class Planner {
   private readonly rows: Row[] = [];
   private readonly written = new Map<string, Written>();
   /** Rows whose generated key a KV write needs, with the write. */
-  private readonly keyed: { row: Row; write: StoreWrite }[] = [];
+  readonly keyed: { row: Row; write: StoreWrite }[] = [];
+  /** The rows in the order their statements were planned. */
+  private readonly emitted: Row[] = [];
+  /** Rows under known keys, with the statement reading them before the batch writes (emitSnapshots). */
+  private readonly snapshots = new Map<Row, number>();
+  /** Rows whose generated key the keys statement selects, with its column alias. */
+  private readonly aliases = new Map<Row, string>();
+  /** The index of the keys statement (emitKeys), or -1. */
+  private keys = -1;
   private readonly info;
 
   constructor(readonly schema: Schema) {
@@ -374,6 +393,7 @@ class Planner {
 
   /** One UPDATE of the columns given. */
   private update(row: Row) {
+    this.emitted.push(row);
     const b = new Builder(this);
     const pk = row.model.primary_key;
     const sets: string[] = [];
@@ -442,6 +462,7 @@ class Planner {
   /** Pushes a statement writing rows, and records what it did to their table. */
   private inserted(rows: Row[], sql: string, b: Builder) {
     this.push(sql, b);
+    this.emitted.push(...rows);
     const model = rows[0]!.model;
     if (!generatedKey(model)) return;
     let w = this.written.get(model.name);
@@ -478,16 +499,86 @@ class Planner {
    * batch ends. The root's key needs none: the saved root holds it.
    * Returns the statement's index, or -1.
    */
-  emitKeys(root: Row | undefined): number {
+  emitKeys(root: Row | undefined, undo: boolean): number {
     const needed = this.keyed.filter((k) => k.row !== root);
     for (const k of this.keyed) if (k.row === root) k.write.generated!.statement = -1;
-    if (needed.length === 0) return -1;
+    // To undo the batch, every row it inserts is deleted by its key.
+    const more = undo ? this.emitted.filter((r) => r.kind === "insert" && r !== root && !needed.some((k) => k.row === r)) : [];
+    if (needed.length + more.length === 0) return -1;
     const b = new Builder(this);
     const cols = needed.map((k, i) => {
       k.write.generated!.alias = `k${i}`;
+      if (!this.aliases.has(k.row)) this.aliases.set(k.row, `k${i}`);
       return `${this.generatedKey(k.row, b.reads, 0)} AS "k${i}"`;
     });
-    return this.push(`SELECT ${cols.join(", ")}`, b);
+    more.forEach((r, i) => {
+      this.aliases.set(r, `r${i}`);
+      cols.push(`${this.generatedKey(r, b.reads, 0)} AS "r${i}"`);
+    });
+    return (this.keys = this.push(`SELECT ${cols.join(", ")}`, b));
+  }
+
+  /**
+   * For a save that can be undone: before any write, one SELECT per row
+   * under a key known in advance (an update or upsert), reading it as it
+   * was, in the same atomic batch.
+   */
+  emitSnapshots() {
+    for (const r of this.rows) {
+      if (r.kind === "insert") continue;
+      const pk = r.model.primary_key;
+      const key = pk.map((f) => r.cols.get(f.name)!);
+      if (!key.every((e) => "value" in e)) continue;
+      const b = new Builder(this);
+      const where = `${tuple(pk.map((f) => quote(f.name)))} = ${tuple(key.map((e) => b.expr(e)))}`;
+      const cols = [...pk, ...r.model.columns].map((f) => quote(f.name));
+      this.snapshots.set(r, this.push(`SELECT ${cols.join(", ")} FROM ${quote(r.model.name)} WHERE ${where}`, b));
+    }
+  }
+
+  /**
+   * The batch undoing a committed save, from its results: the rows it
+   * changed get back the columns they had, then the rows it created are
+   * deleted, the latest first (a row follows the rows it references). A
+   * generated key comes from the keys statement, or for the root from
+   * rootKey.
+   */
+  undo(results: readonly Obj[][], root: Row | undefined, rootKey: unknown): Statement[] {
+    const out: Statement[] = [];
+    const keyOf = (r: Row): unknown[] | undefined => {
+      const values: unknown[] = [];
+      for (const f of r.model.primary_key) {
+        const e = r.cols.get(f.name);
+        if (e && "value" in e) values.push(e.value);
+        else if (e) values.push(generated(e.row));
+        else values.push(generated(r));
+      }
+      return values.some((v) => v === undefined || v === null) ? undefined : values;
+    };
+    const generated = (r: Row): unknown => {
+      if (r === root) return rootKey;
+      const alias = this.aliases.get(r);
+      return alias === undefined ? undefined : results[this.keys]?.[0]?.[alias];
+    };
+    const where = (r: Row, key: unknown[], b: Builder) =>
+      `${tuple(r.model.primary_key.map((f) => quote(f.name)))} = ${tuple(key.map((v) => b.bind(v)))}`;
+    const existed = new Set<Row>();
+    for (const [r, i] of this.snapshots) {
+      const before = results[i]?.[0];
+      if (!before) continue;
+      existed.add(r);
+      const b = new Builder(this);
+      const sets = r.model.columns.map((f) => `${quote(f.name)} = ${b.bind(sqlValue(before[f.name]))}`);
+      if (sets.length > 0) out.push({ sql: `UPDATE ${quote(r.model.name)} SET ${sets.join(", ")} WHERE ${where(r, keyOf(r)!, b)}`, params: b.params });
+    }
+    for (const r of [...this.emitted].reverse()) {
+      if (existed.has(r) || r.kind === "update") continue;
+      const key = keyOf(r);
+      if (!key) continue;
+      const b = new Builder(this);
+      out.push({ sql: `DELETE FROM ${quote(r.model.name)} WHERE ${where(r, key, b)}`, params: b.params });
+    }
+    return out;
   }
 }
 
@@ -504,6 +595,13 @@ class Planner {
 function generatedKey(model: Model): Field | undefined {
   const pk = model.primary_key;
   return pk.length === 1 && primitive(pk[0]!.type) === "int" ? pk[0] : undefined;
+}
+
+/** A value as a SELECT returned it, to bind again: D1 gives blobs as arrays of bytes. */
+export function sqlValue(v: unknown): unknown {
+  if (Array.isArray(v)) return Uint8Array.from(v as number[]);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  return v;
 }
 
 function optional(f: Field): boolean {

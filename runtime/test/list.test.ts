@@ -257,20 +257,23 @@ describe("DeletePlan", () => {
   const s = structuredClone(schema);
   const r = s.models.find((m) => m.name === "WeatherReport")!;
 
-  it("deletes the children a [cascade] navigation reaches first, reading their R2 keys before", () => {
+  it("deletes the children a [cascade] navigation reaches first, reading every row whole before (R2 keys, and the rows to insert again)", () => {
     r.navigations[0]!.cascade = true;
     const plan = new DeletePlan(s, r, { id: 7 });
     expect(plan.statements()).toEqual([
-      { sql: `SELECT "id" FROM "Weather" WHERE "weatherReportId" = ?1`, params: [7] },
+      { sql: `SELECT "id", "title", "description" FROM "WeatherReport" WHERE "id" = ?1`, params: [7] },
+      { sql: `SELECT "id", "weatherReportId", "dateTime", "location", "temperature", "condition" FROM "Weather" WHERE "weatherReportId" = ?1`, params: [7] },
       { sql: `DELETE FROM "Weather" WHERE "weatherReportId" = ?1`, params: [7] },
       { sql: `DELETE FROM "WeatherReport" WHERE "id" = ?1 RETURNING "id"`, params: [7] },
     ]);
     const photo = s.models.find((m) => m.name === "Weather")!.r2_fields[0]!;
     expect(plan.bindings()).toEqual(new Set([photo.binding]));
-    expect(plan.storeDeletes([[{ id: 1 }, { id: 2 }], [], [{ id: 7 }]])).toEqual([
+    const results = [[{ id: 7, title: "t", description: "d" }], [{ id: 1 }, { id: 2 }], [], [{ id: 7 }]];
+    expect(plan.storeDeletes(results)).toEqual([
       { field: photo, kind: "r2", key: photo.key.replace("{id}", "1") },
       { field: photo, kind: "r2", key: photo.key.replace("{id}", "2") },
     ]);
+    expect(plan.restore(results)[0]).toEqual({ sql: `INSERT INTO "WeatherReport" ("id", "title", "description") VALUES (?1, ?2, ?3)`, params: [7, "t", "d"] });
   });
 
   it("names the reference that refuses a delete, and the navigation that could cascade", () => {
