@@ -29,8 +29,8 @@ runtime: $(NPM_STAMP)
 	npm run --silent build -w runtime
 
 # The whole test suite: formatting and vet, every Go test (goldens, tsc
-# checks of generated code, the fuzz seeds), a short fuzzing run of the
-# parser and formatter, the runtime's vitest suite on Miniflare, and the
+# checks of generated code, the fuzz seeds), a short run of every fuzz
+# target (make fuzz), the runtime's vitest suite on Miniflare, and the
 # end-to-end suite: every e2e fixture and example compiled, migrated and
 # served by wrangler dev, driven over HTTP through its generated client
 # (and the weather page in headless Chromium: browser-deps; the weather
@@ -50,14 +50,29 @@ fmtcheck:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# Fuzzing the parser and formatter (a longer run: make fuzz FUZZTIME=5m).
-# Go's fuzzer counts a worker's executions only when it reports back, and a
-# worker shrinking a newly found interesting input reports late: execs/s
-# reads 0 for a few seconds at a time, then jumps. That is not a hang.
+# Every Go fuzz target, each for $(FUZZTIME), one after another (make test
+# runs them for the default 20s each; a longer run: make fuzz FUZZTIME=10m).
+# Inputs that fail are written to the package's testdata/fuzz/<Target>/,
+# where go test then replays them as regression seeds. Go's fuzzer counts a
+# worker's executions only when it reports back, and a worker shrinking a
+# newly found interesting input reports late: execs/s reads 0 for a few
+# seconds at a time, then jumps. That is not a hang. -timeout 0: go test's
+# default of 10 minutes counts the fuzzing too, and would end a run of
+# FUZZTIME=10m as a failure ("context deadline exceeded").
+FUZZ_TARGETS := \
+	./internal/syntax/format:FuzzParseFormat \
+	./internal/decorators:FuzzExtract \
+	./internal/sema:FuzzAnalyze \
+	./internal/gen/wrangler:FuzzMerge \
+	./internal/migrate:FuzzDiff \
+	./internal/lsp:FuzzServer
 fuzz:
-	@echo "fuzzing parse -> format -> parse for $(FUZZTIME) (execs/s may read 0 while a worker shrinks a new input; it is not hung)"
-	$(GO) test ./internal/syntax/format -run '^$$' -fuzz FuzzParseFormat -fuzztime $(FUZZTIME)
-	$(GO) test ./internal/decorators -run '^$$' -fuzz FuzzExtract -fuzztime $(FUZZTIME)
+	@echo "fuzzing $(words $(FUZZ_TARGETS)) targets for $(FUZZTIME) each (execs/s may read 0 while a worker shrinks a new input; it is not hung)"
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*} name=$${t#*:}; \
+	  echo "$(GO) test $$pkg -run '^\$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) -timeout 0"; \
+	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -timeout 0; \
+	done
 
 # The main job: serve the weather example (examples/weather) on
 # http://localhost:5000, page and API on one origin. Compile it (the page

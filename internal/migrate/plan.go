@@ -382,11 +382,57 @@ func (p *planner) alter(pr *pair) error {
 	t := p.table(pr.cur.Name)
 	p.renameColumns(t, pr)
 	want := pr.cur
+	if err := p.releaseChildren(t, want); err != nil {
+		return err
+	}
 	if reasons := p.rebuildReasons(t, want); len(reasons) > 0 {
 		return p.rebuild(t, want, reasons)
 	}
 	p.alterInPlace(t, want)
 	return nil
+}
+
+// releaseChildren rebuilds, without their foreign keys to t, the tables
+// whose foreign keys to t reference columns that are no longer t's
+// primary key or a unique group of it once t has the shape want. SQLite
+// refuses any change to the rows of a table that such a key references or
+// holds ("foreign key mismatch"), so t could not be refilled, nor its
+// children's rows moved back. Each child gets its new foreign keys when
+// it is altered in turn, after t.
+func (p *planner) releaseChildren(t *live, want *Table) error {
+	for _, u := range slices.Clone(p.tables) {
+		if u == t {
+			continue
+		}
+		var keep []*ForeignKey
+		var reasons []string
+		for _, fk := range u.ForeignKeys {
+			if fk.Table == t.Name && !isKey(want, fk.References) {
+				reasons = append(reasons, fmt.Sprintf("foreign key %s goes for now, as %s stops being a key of %s", describeForeignKey(fk), quoteList(fk.References), quoteIdent(t.Name)))
+				continue
+			}
+			keep = append(keep, fk)
+		}
+		if len(reasons) == 0 {
+			continue
+		}
+		shape := copyTable(&u.Table)
+		shape.ForeignKeys = keep
+		if err := p.rebuild(u, &shape, reasons); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isKey reports whether cols are, in any order, the primary key of t or
+// one of its unique groups: what SQLite requires of the columns a foreign
+// key references.
+func isKey(t *Table, cols []string) bool {
+	same := func(key []string) bool {
+		return len(key) == len(cols) && !slices.ContainsFunc(key, func(c string) bool { return !slices.Contains(cols, c) })
+	}
+	return same(t.PrimaryKey) || slices.ContainsFunc(t.Uniques, same)
 }
 
 // renameColumns renames t's columns as pr says. A column is only ever
