@@ -238,13 +238,7 @@ func (p *parser) decorators() []*decorator {
 		}
 		if p.got("(") {
 			d.called = true
-			for !p.is(")") {
-				d.args = append(d.args, p.expr())
-				if !p.got(",") {
-					break
-				}
-			}
-			p.expect(")")
+			p.list(")", func() { d.args = append(d.args, p.expr()) })
 		}
 		d.span = p.s.span(start.start, p.s.prev.end)
 		ds = append(ds, d)
@@ -314,13 +308,7 @@ func (p *parser) member() *member {
 		p.unsupported(p.span(p.tok), "a generic method", "declare the method without type parameters")
 	case p.got("("):
 		m.method = true
-		for !p.is(")") {
-			m.params = append(m.params, p.param())
-			if !p.got(",") {
-				break
-			}
-		}
-		p.expect(")")
+		p.list(")", func() { m.params = append(m.params, p.param()) })
 		if p.got(":") {
 			m.typ = p.typ()
 		}
@@ -466,13 +454,7 @@ func (p *parser) expr() expr {
 	case p.is("["):
 		p.advance()
 		a := &arrayLit{}
-		for !p.is("]") {
-			a.elems = append(a.elems, p.expr())
-			if !p.got(",") {
-				break
-			}
-		}
-		p.expect("]")
+		p.list("]", func() { a.elems = append(a.elems, p.expr()) })
 		a.span = p.s.span(t.start, p.s.prev.end)
 		return a
 	case p.is("{"):
@@ -543,4 +525,16 @@ func unquote(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s[1:]
+}
+
+// list parses a comma-separated list up to closer, a trailing comma
+// allowed, calling item for each element, and consumes closer.
+func (p *parser) list(closer string, item func()) {
+	for !p.is(closer) {
+		item()
+		if !p.got(",") {
+			break
+		}
+	}
+	p.expect(closer)
 }
