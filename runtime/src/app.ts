@@ -9,7 +9,7 @@
 import type { CidlType, Method, Model, Param, Schema, Source } from "./cidl.js";
 import { fromVar } from "./convert.js";
 import { upgradeEnv } from "./bindings.js";
-import { Di, ENV, REQUEST, servicesOf, type Resolver } from "./di.js";
+import { Di, ENV, REQUEST, servicesOf, tokenName, type Resolver } from "./di.js";
 import { CloesceError } from "./errors.js";
 import { addHook, answerOf, asResponse, type ErrorHook, type Hook, type Hooks, type MethodOf, type ModelRef, type RequestHook, type ResponseHook } from "./hooks.js";
 import type { Storage } from "./hydrate.js";
@@ -146,7 +146,7 @@ export class CloesceApp implements Resolver {
   }
 
   private modelFor(model: ModelRef, hook: string): ModelInfo {
-    const name = typeof model === "string" ? model : model.Tag;
+    const name = typeof model === "string" ? model : typeof model === "function" ? tokenName(model) : model.Tag;
     const found = info(this.schema).models.get(name);
     if (!found) throw new Error(`cloesce: ${hook}: there is no model ${name}`);
     return found;

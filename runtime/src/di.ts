@@ -19,8 +19,12 @@ export interface Injectable<T> {
   readonly $type?: T;
 }
 
-/** A class injectable: the generated abstract class, or the user's subclass, whose static tag names it. */
-export type ClassToken<T> = (abstract new (...args: never[]) => T) & { readonly tag: string };
+/**
+ * A class injectable: the generated abstract class, or the user's
+ * subclass, whose static tag names it; or in the decorator edition the
+ * user's class, named by its class name.
+ */
+export type ClassToken<T> = abstract new (...args: never[]) => T;
 
 /** What names an injectable to the container; a string names it untyped ("Request", "Db"). */
 export type Token<T> = Injectable<T> | ClassToken<T>;
@@ -33,7 +37,7 @@ export function injectable<T>(name: string): Injectable<T> {
 /** The name a token stands for. */
 export function tokenName(token: Token<unknown> | string): string {
   if (typeof token === "string") return token;
-  const tag = (token as { tag?: unknown } | null)?.tag;
+  const tag = (token as { tag?: unknown } | null)?.tag ?? (typeof token === "function" ? token.name : undefined);
   if (typeof tag !== "string") throw new TypeError("cloesce: a token is a name, an injectable's class (with a static tag) or a value injectable");
   return tag;
 }

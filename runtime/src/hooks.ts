@@ -21,8 +21,12 @@ export type ResponseHook = (response: Response, di: Di) => Awaitable<Response | 
 /** onError: an error thrown by user code or a hook, which would otherwise be the 500. */
 export type ErrorHook = (error: unknown, di: Di) => Awaitable<Answer | void>;
 
-/** A model as hooks name it: its object in backend.ts (clo.User), or its name. */
-export type ModelRef = { readonly Tag: string } | string;
+/**
+ * A model as hooks name it: its object in backend.ts (clo.User), its name,
+ * or in the decorator edition its class (named by its static tag, which
+ * the generated workers.ts sets, else its name).
+ */
+export type ModelRef = { readonly Tag: string } | string | (abstract new (...args: never[]) => unknown);
 
 /**
  * The method names of a model: the members of its implementation (what
