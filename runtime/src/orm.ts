@@ -138,14 +138,16 @@ export class Orm {
    * R2 objects, whose bodies are never read into the Worker: a failure
    * inserts the rows again as they were read and puts back the KV values.
    * A retry then starts over. Values in the Durable Object's own storage
-   * go in its transaction.
+   * are deleted in the rows' transaction, what they held read first, and
+   * put back in the transaction inserting the rows again.
    */
   static async delete(meta: ModelMeta, storage: Storage, key: Record<string, unknown>): Promise<boolean> {
     if (meta.model.primary_key.length === 0) throw new Error(`cloesce: ${meta.model.name} has no table to delete from`);
     const plan = new DeletePlan(meta.schema, meta.model, key);
     // A missing binding fails here, before a row is gone.
     for (const name of plan.bindings()) binding(storage, name);
-    const rows = () => (meta.model.backing?.kind === "durable" ? deleteInObject(plan, storage) : deleteInD1(plan, storage));
+    const own = new DurableJournal(storage);
+    const rows = () => (meta.model.backing?.kind === "durable" ? deleteInObject(plan, storage, own) : deleteInD1(plan, storage));
     if (plan.bindings().size === 0) return plan.found(await rows());
     const before = await batch(storage, meta.model, plan.reads());
     if (!plan.exists(before)) return false;
@@ -169,7 +171,7 @@ export class Orm {
       await deleteObjects(storage, plan.storeDeletes(results).filter((s) => s.kind === "r2"));
     } catch (e) {
       await undoing(e, what, async () => {
-        await batch(storage, meta.model, plan.restore(results));
+        await batch(storage, meta.model, plan.restore(results), () => own.restore());
         await journal.restore();
       });
       throw e;
@@ -189,8 +191,11 @@ export class Orm {
    * update finds no row, they are put back. Values under keys the batch
    * generates can only go after it: if one fails, the batch is undone
    * (SavePlan.undo: the rows it changed as they were read at its start,
-   * the rows it created deleted) and the values put back. When undoing
-   * fails too, the error is a logged 500 naming what was left.
+   * the rows it created deleted) and the values put back. Values in the
+   * Durable Object's own storage go in the batch's transaction, what
+   * their keys held read first (a 404 rolls them back with the rows),
+   * and are put back in the transaction undoing it. When undoing fails
+   * too, the error is a logged 500 naming what was left.
    */
   static async save<T>(meta: ModelMeta, storage: Storage, value: unknown, include?: Tree | null, seed?: Record<string, unknown>): Promise<T> {
     const tree = include ?? defaultTree(meta.schema, meta.model);
@@ -204,35 +209,45 @@ export class Orm {
     checkKeys(meta.schema, meta.model, input);
     for (const w of plan.writes) fillKey(w.field.key, w.generated ? { ...w.fields, [w.generated.column]: 0 } : w.fields);
     const journal = new KvJournal(storage);
+    const own = new DurableJournal(storage);
     const what = `saving a ${meta.model.name}`;
     const external = plan.writes.filter((w) => !w.field.durable);
+    const durable = plan.writes.filter((w) => w.field.durable);
     let results: Row[][] = [];
     let saved: Record<string, unknown> = input;
-    try {
-      await journal.put(external.filter((w) => !w.generated).map((w) => ({ field: w.field, key: fillKey(w.field.key, w.fields), value: w.value })), false);
-      if (plan.statements.length > 0) results = await batch(storage, meta.model, plan.statements);
+    const filled = (w: StoreWrite, r: Row[][]) => {
+      const g = w.generated;
+      return fillKey(w.field.key, g ? { ...w.fields, [g.column]: g.statement < 0 ? saved[g.column] : r[g.statement]![0]?.[g.alias] } : w.fields);
+    };
+    // Reads the saved object back from the batch's results (the 404),
+    // then writes the Durable Object's own storage: inside the object in
+    // the batch's transaction, whose rows a throw rolls back; on D1 (no
+    // such storage) once the batch committed.
+    const land = (r: Row[][]) => {
       if (plan.select >= 0) {
-        const found = mapRows(meta.schema, meta.model, results[plan.select]!, tree)[0];
+        const found = mapRows(meta.schema, meta.model, r[plan.select]!, tree)[0];
         if (!found) throw new CloesceError(404, `${meta.model.name} not found: the update matched no row`);
         saved = Object.assign(found, seed);
       }
+      for (const w of durable) own.set(filled(w, r), w.value);
+    };
+    try {
+      await journal.put(external.filter((w) => !w.generated).map((w) => ({ field: w.field, key: fillKey(w.field.key, w.fields), value: w.value })), false);
+      if (plan.statements.length > 0 || durable.length > 0) {
+        results = await batch(storage, meta.model, plan.statements, land);
+        if (meta.model.backing?.kind !== "durable") land(results);
+      }
     } catch (e) {
-      // The batch committed when it has results (the 404): a plan that can be undone puts its rows back too.
+      // A D1 batch committed when it has results (the 404): a plan that can be undone puts its rows back too.
       await undoing(e, what, async () => {
         if (results.length > 0 && plan.undo) await batch(storage, meta.model, plan.undo(results, undefined));
         await journal.restore();
       });
       throw e;
     }
-    const filled = (w: StoreWrite) => {
-      const g = w.generated;
-      return fillKey(w.field.key, g ? { ...w.fields, [g.column]: g.statement < 0 ? saved[g.column] : results[g.statement]![0]?.[g.alias] } : w.fields);
-    };
     try {
       // Fresh keys: nothing to read before.
-      await journal.put(external.filter((w) => w.generated).map((w) => ({ field: w.field, key: filled(w), value: w.value })), true);
-      // The Durable Object's own storage: synchronous, and sent with the transaction's output.
-      for (const w of plan.writes) if (w.field.durable) writeDurable(storage, w.field, filled(w), w.value);
+      await journal.put(external.filter((w) => w.generated).map((w) => ({ field: w.field, key: filled(w, results), value: w.value })), true);
       await hydrate(meta.schema, meta.model, saved, tree, storage, false);
     } catch (e) {
       // Without generated keys, a retry writes the same rows and values again: the save stands.
@@ -240,7 +255,7 @@ export class Orm {
       // With them, a retry would insert new rows: the save is undone, whatever failed.
       const g = plan.writes.find((w) => w.generated?.statement === -1)?.generated;
       await undoing(e, what, async () => {
-        await batch(storage, meta.model, plan.undo!(results, g ? saved[g.column] : undefined));
+        await batch(storage, meta.model, plan.undo!(results, g ? saved[g.column] : undefined), () => own.restore());
         await journal.restore();
       });
       throw e;
@@ -298,9 +313,32 @@ function checkKeys(schema: Schema, model: Model, obj: Record<string, unknown>): 
   }
 }
 
-function writeDurable(storage: Storage, field: StoreField, key: string, value: unknown) {
-  if (!storage.durable) throw new Error(`cloesce: ${field.name} lives in Durable Object storage; save it inside the object`);
-  storage.durable.kv.put(key, value);
+/**
+ * The values a save or delete changed in the Durable Object's own
+ * storage, inside its transaction, with what each key held before, so
+ * that the transaction undoing it puts them back (restore).
+ */
+class DurableJournal {
+  private readonly before: [string, unknown][] = [];
+
+  constructor(private readonly storage: Storage) {}
+
+  /** Puts value under key, or deletes key when value is undefined, recording what it held. */
+  set(key: string, value: unknown): void {
+    this.before.push([key, this.storage.durable!.kv.get(key)]);
+    this.write(key, value);
+  }
+
+  /** Puts back what every key held, the first change of each winning: call it inside the undoing transaction. */
+  restore(): void {
+    for (const [key, value] of this.before.splice(0).reverse()) this.write(key, value);
+  }
+
+  private write(key: string, value: unknown): void {
+    const kv = this.storage.durable!.kv;
+    if (value === undefined) kv.delete(key);
+    else kv.put(key, value);
+  }
 }
 
 /** What a KV key held before a write: its bytes and metadata, or null when it was absent. */
@@ -422,15 +460,15 @@ async function page(meta: ModelMeta, storage: Storage, tree: Tree, opts: ListOpt
   return rows;
 }
 
-/** A delete's batch inside the Durable Object: one transaction, its own stored values deleted in it. */
-function deleteInObject(plan: DeletePlan, storage: Storage): Row[][] {
+/** A delete's batch inside the Durable Object: one transaction, its own stored values deleted in it (into own). */
+function deleteInObject(plan: DeletePlan, storage: Storage, own: DurableJournal): Row[][] {
   const durable = storage.durable;
   if (!durable) throw new Error(`cloesce: ${plan.model.name} lives in a Durable Object; delete it inside the object`);
   const exec = (s: Statement) => durable.sql.exec(s.sql, ...durableValues(s.params)).toArray() as Row[];
   try {
     return durable.transactionSync(() => {
       const results = plan.statements().map(exec);
-      for (const s of plan.storeDeletes(results)) if (s.field.durable) durable.kv.delete(s.key);
+      for (const s of plan.storeDeletes(results)) if (s.field.durable) own.set(s.key, undefined);
       return results;
     });
   } catch (e) {
@@ -474,13 +512,21 @@ async function run(storage: Storage, query: Query): Promise<Row[]> {
   }
 }
 
-/** Runs statements atomically: one D1 batch, or one storage transaction. */
-async function batch(storage: Storage, model: Model, statements: Statement[]): Promise<Row[][]> {
+/**
+ * Runs statements atomically: one D1 batch, or one storage transaction,
+ * in which inside then runs with their results (D1 never calls it): a
+ * throw rolls back both.
+ */
+async function batch(storage: Storage, model: Model, statements: Statement[], inside?: (results: Row[][]) => void): Promise<Row[][]> {
   try {
     if (model.backing?.kind === "durable") {
       const durable = storage.durable;
       if (!durable) throw new Error(`cloesce: ${model.name} lives in a Durable Object; save it inside the object`);
-      return durable.transactionSync(() => statements.map((s) => durable.sql.exec(s.sql, ...durableValues(s.params)).toArray() as Row[]));
+      return durable.transactionSync(() => {
+        const results = statements.map((s) => durable.sql.exec(s.sql, ...durableValues(s.params)).toArray() as Row[]);
+        inside?.(results);
+        return results;
+      });
     }
     return await d1Batch(storage, model, statements);
   } catch (e) {

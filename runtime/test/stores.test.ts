@@ -1,7 +1,9 @@
 // Writes across stores (issue 21), proved by failure injection: Orm.save
 // and Orm.delete run in Node against Miniflare's local D1, KV and R2
-// (fixtures/stores), through bindings that fail their n-th call. For every
-// n up to the calls of the operation, the stores are read whole after the
+// (fixtures/stores), through bindings that fail their n-th call
+// (support/faults.ts). For every n up to the calls of the operation
+// (support/stores-state.ts, shared with stores-durable.test.ts, which runs
+// the same inside a Durable Object), the stores are read whole after the
 // failure: they must hold exactly what they held before, or exactly what
 // a run without failure leaves (never a row without its value, or a value
 // no row finds), and a retry without failure must end where a run without
@@ -19,6 +21,8 @@ import { CloesceError } from "../src/errors.js";
 import { Orm, modelMeta, type Storage } from "../src/orm.js";
 import { KValue } from "../src/shared.js";
 import { statements } from "./support/app.js";
+import { Faults } from "./support/faults.js";
+import { SEED_ROWS, TABLES, failEveryCall, readStores, seedStores, type Row, type State } from "./support/stores-state.js";
 
 const repo = resolve(__dirname, "../..");
 
@@ -57,41 +61,6 @@ afterAll(async () => {
   await mf?.dispose();
 });
 
-/** The failure a Faults throws. */
-class Injected extends Error {}
-
-/**
- * Counts the calls made on bindings it wraps, and fails those whose
- * number is in fail: before the call is sent ("before", nothing
- * happened), or after it took effect ("after", its answer was lost).
- */
-class Faults {
-  calls: string[] = [];
-  constructor(
-    private readonly fail: ReadonlySet<number> = new Set(),
-    private readonly when: "before" | "after" = "before",
-  ) {}
-
-  /** The binding with the methods named counted, each call passed to it as is. */
-  wrap<T extends object>(name: string, target: T, methods: readonly string[]): T {
-    const out: Record<string, unknown> = {};
-    for (const m of ["prepare", "get", "getWithMetadata", "put", "delete", "list", "head", "batch", "exec"]) {
-      const f = (target as Record<string, unknown>)[m];
-      if (typeof f !== "function") continue;
-      out[m] = methods.includes(m) ? (...args: unknown[]) => this.call(`${name}.${m}`, () => f.apply(target, args)) : f.bind(target);
-    }
-    return out as T;
-  }
-
-  private async call(what: string, send: () => Promise<unknown>): Promise<unknown> {
-    this.calls.push(what);
-    const n = this.calls.length;
-    if (!this.fail.has(n)) return send();
-    if (this.when === "after") await send();
-    throw new Injected(`injected failure of call ${n}, ${what} (${this.when})`);
-  }
-}
-
 /** The bindings, failing as faults says: every D1 batch, KV and R2 call counts. */
 function storage(faults: Faults): Storage {
   return {
@@ -103,81 +72,17 @@ function storage(faults: Faults): Storage {
   };
 }
 
-type Row = Record<string, unknown>;
-
-/** Every store, whole: the rows of each table, each KV key's value and metadata, each R2 object's body. */
-interface State {
-  Author: Row[];
-  Book: Row[];
-  Review: Row[];
-  kv: Record<string, { value: string | null; metadata: unknown }>;
-  r2: Record<string, string>;
-}
-
+/** Every store, whole. */
 async function state(): Promise<State> {
   const rows = async (table: string) => (await env.db.prepare(`SELECT * FROM "${table}" ORDER BY "id"`).all()).results as Row[];
-  const kv: State["kv"] = {};
-  for (const k of (await env.Notes.list()).keys) {
-    const { value, metadata } = await env.Notes.getWithMetadata(k.name, "text");
-    kv[k.name] = { value, metadata };
-  }
-  const r2: State["r2"] = {};
-  for (const o of (await env.Files.list()).objects) r2[o.key] = await (await env.Files.get(o.key))!.text();
-  return { Author: await rows("Author"), Book: await rows("Book"), Review: await rows("Review"), kv, r2 };
+  const [Author, Book, Review] = await Promise.all(TABLES.map(rows));
+  return { Author: Author!, Book: Book!, Review: Review!, ...(await readStores(env.Notes, env.Files)) };
 }
 
-/**
- * Empties every store (and the AUTOINCREMENT counters, so that each run
- * generates the same keys), then writes the seed: ann (1) with books 10
- * and 11, bob (2) with book 20, which review 1 references; KV values
- * with metadata, R2 covers.
- */
+/** Writes the seed into every store. */
 async function reset(): Promise<void> {
-  await env.db.batch(
-    [`DELETE FROM "Review"`, `DELETE FROM "Book"`, `DELETE FROM "Author"`, `DELETE FROM sqlite_sequence`].map((s) => env.db.prepare(s)),
-  );
-  for (const k of (await env.Notes.list()).keys) await env.Notes.delete(k.name);
-  const objects = (await env.Files.list()).objects.map((o) => o.key);
-  if (objects.length > 0) await env.Files.delete(objects);
-  await env.db.batch(
-    [
-      `INSERT INTO "Author" ("id", "name") VALUES (1, 'ann'), (2, 'bob')`,
-      `INSERT INTO "Book" ("id", "authorId", "title") VALUES (10, 1, 'first'), (11, 1, 'second'), (20, 2, 'third')`,
-      `INSERT INTO "Review" ("id", "bookId", "stars") VALUES (1, 20, 5)`,
-    ].map((s) => env.db.prepare(s)),
-  );
-  await env.Notes.put("bios/1", JSON.stringify("ann's bio"), { metadata: { v: 1 } });
-  await env.Notes.put("bios/2", JSON.stringify("bob's bio"));
-  await env.Notes.put("blurbs/10", JSON.stringify("first blurb"), { metadata: { v: 10 } });
-  await env.Notes.put("blurbs/20", JSON.stringify("third blurb"));
-  await env.Files.put("covers/10", "cover 10");
-  await env.Files.put("covers/11", "cover 11");
-  await env.Files.put("covers/20", "cover 20");
-}
-
-/**
- * The state with the keys the seed does not hold renamed in the order
- * they appear (Author #1, #2...), in rows, foreign keys and KV and R2
- * keys: a retry after a failed insert ends with other keys.
- */
-function renamed(s: State): unknown {
-  const seeded = { Author: new Set([1, 2]), Book: new Set([10, 11, 20]) };
-  const names = { Author: new Map<number, string>(), Book: new Map<number, string>() };
-  const name = (table: "Author" | "Book", id: number) => {
-    if (seeded[table].has(id)) return id;
-    const m = names[table];
-    if (!m.has(id)) m.set(id, `${table} #${m.size + 1}`);
-    return m.get(id)!;
-  };
-  const key = (k: string) => k.replace(/^(bios|blurbs|covers)\/(\d+)$/, (_, p: string, id: string) => `${p}/${name(p === "bios" ? "Author" : "Book", Number(id))}`);
-  const rekey = <V>(o: Record<string, V>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [key(k), v]));
-  return {
-    Author: s.Author.map((r) => ({ ...r, id: name("Author", r.id as number) })),
-    Book: s.Book.map((r) => ({ ...r, id: name("Book", r.id as number), authorId: name("Author", r.authorId as number) })),
-    Review: s.Review,
-    kv: rekey(s.kv),
-    r2: rekey(s.r2),
-  };
+  await env.db.batch(SEED_ROWS.map((s) => env.db.prepare(s)));
+  await seedStores(env.Notes, env.Files);
 }
 
 /** An operation of the tests: Orm.save or Orm.delete on storage. */
@@ -211,50 +116,14 @@ const ops: [string, () => Op, string[]][] = [
 ];
 
 describe("writes across stores, a failure injected at every call", () => {
-  describe.each(ops)("%s", (_, op, expected) => {
-    let before: State;
-    let after: State;
-    let calls: string[];
-
-    beforeAll(async () => {
-      await reset();
-      before = await state();
-      const faults = new Faults();
-      await op()(storage(faults));
-      after = await state();
-      calls = faults.calls;
-    }, 30_000);
-
-    it("makes the calls it is expected to, and changes every store", () => {
-      // Concurrent calls (Promise.all) start in the order they are listed.
-      expect(calls).toEqual(expected);
-      expect(after).not.toEqual(before);
-    });
-
-    it.each(expected.map((c, i) => [i + 1, c] as const))("failing call %i (%s) leaves all or nothing, and a retry converges", async (n) => {
-      await reset();
-      const faults = new Faults(new Set([n]));
-      await expect(op()(storage(faults))).rejects.toBeInstanceOf(Injected);
-      const failed = await state();
-      // Only reads may fail after the whole operation landed; writes never leave part of it.
-      if (JSON.stringify(failed) !== JSON.stringify(before)) expect(failed).toEqual(after);
-      else expect(failed).toEqual(before);
-      await op()(storage(new Faults()));
-      expect(renamed(await state())).toEqual(renamed(after));
-    }, 30_000);
-
-    it.each(expected.flatMap((c, i) => (c === "KV.put" || c === "KV.delete" ? [[i + 1, c] as const] : [])))(
-      "call %i (%s) landing but failing leaves all or nothing",
-      async (n) => {
-        await reset();
-        await expect(op()(storage(new Faults(new Set([n]), "after")))).rejects.toBeInstanceOf(Injected);
-        const failed = await state();
-        expect([JSON.stringify(before), JSON.stringify(after)]).toContain(JSON.stringify(failed));
-        await op()(storage(new Faults()));
-        expect(renamed(await state())).toEqual(renamed(after));
-      },
-      30_000,
-    );
+  failEveryCall(ops, {
+    reset,
+    state,
+    async run(op, fail = [], when = "before") {
+      const faults = new Faults(new Set(fail), when);
+      await op(storage(faults));
+      return faults.calls;
+    },
   });
 });
 
