@@ -37,7 +37,7 @@ export function injectable<T>(name: string): Injectable<T> {
 /** The name a token stands for. */
 export function tokenName(token: Token<unknown> | string): string {
   if (typeof token === "string") return token;
-  const tag = (token as { tag?: unknown } | null)?.tag ?? (typeof token === "function" ? token.name : undefined);
+  const tag = (token as { tag?: unknown } | null)?.tag ?? (typeof token === "function" && token.name !== "" ? token.name : undefined);
   if (typeof tag !== "string") throw new TypeError("cloesce: a token is a name, an injectable's class (with a static tag) or a value injectable");
   return tag;
 }

@@ -210,6 +210,9 @@ describe("tokens", () => {
     }
     class FixedClock extends Clock {}
     expect([tokenName(injectable<string>("Tenant")), tokenName(Clock), tokenName(FixedClock), tokenName("Db")]).toEqual(["Tenant", "Clock", "Clock", "Db"]);
+    // The decorator edition's classes, without a static tag, go by their name.
+    class InjectedThing {}
+    expect(tokenName(InjectedThing)).toBe("InjectedThing");
     expect(() => tokenName(class {} as never)).toThrow(TypeError);
   });
 });
