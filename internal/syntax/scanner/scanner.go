@@ -329,6 +329,17 @@ func (s *scanner) quoted1(q byte) token.Kind {
 		case '\n':
 			return s.unterminated(start, q)
 		}
+		if s.src[s.off] >= utf8.RuneSelf {
+			// Keys are UTF-8 text: a byte that is not would be garbled in every key built from it.
+			r, size := utf8.DecodeRuneInString(s.src[s.off:])
+			if r == utf8.RuneError && size == 1 {
+				s.errorf(diag.UnexpectedChar, s.span(s.off, s.off+1), "byte 0x%02x in a string is not UTF-8", s.src[s.off]).
+					Labelled("not UTF-8").
+					Helpf("save the file as UTF-8")
+			}
+			s.off += size
+			continue
+		}
 		s.off++
 	}
 	return s.unterminated(start, q)

@@ -54,6 +54,7 @@ func TestScan(t *testing.T) {
 		{"hash comment", "# note\nx", "^identifier:x EOF E0001@0-1"},
 		{"block comment", "/* a\nb */ x", "^identifier:x EOF E0001@0-2"},
 		{"strings", `"a/{b}" ` + "`c/${d}`", "^string:\"a/{b}\" template string:`c/${d}` EOF"},
+		{"strings are UTF-8", "\"café/{x}\" \"a\xffb\xc3\"", "^string:\"café/{x}\" string:\"a\xffb\xc3\" EOF E0001@14-15 E0001@16-17"},
 		{"unterminated string ends at the line", "\"abc\nx", "^string:\"abc ^identifier:x EOF E0002@0-1"},
 		{"regex with escaped slash", `/^a\/b$/`, "^regex:/^a\\/b$/ EOF"},
 		{"unterminated regex", "/abc\nx", "^regex:/abc ^identifier:x EOF E0003@0-1"},
