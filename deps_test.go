@@ -39,6 +39,7 @@ var allowed = map[string][]string{
 	"internal/gen/backend":    {"internal/idl", "internal/gen/ts"},
 	"internal/gen/client":     {"internal/idl", "internal/gen/ts", "runtime"},
 	"internal/gen/wrangler":   {"internal/idl", "internal/diag", "internal/source"},
+	"internal/gen/worker":     {"internal/idl", "internal/gen/ts", "internal/decorators"},
 	"internal/gen/gentest":    {"internal/diag", "internal/gen/ts", "internal/golden", "internal/idl", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/parser"},
 	"internal/cli":            {"*"},
 

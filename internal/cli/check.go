@@ -17,6 +17,7 @@ import (
 	"github.com/cloesce-go/cloesce/internal/gen/backend"
 	"github.com/cloesce-go/cloesce/internal/gen/client"
 	"github.com/cloesce-go/cloesce/internal/gen/openapi"
+	"github.com/cloesce-go/cloesce/internal/gen/worker"
 	"github.com/cloesce-go/cloesce/internal/idl"
 	"github.com/cloesce-go/cloesce/internal/sema"
 )
@@ -95,7 +96,7 @@ func (e *env) generateFinishing(proj *project, schema *idl.Schema, finish func()
 	dir := proj.cfg.OutDir()
 	// The generated files are made and staged in the background while the
 	// wrangler config is worked out here.
-	wait := stageGenerated(schema, finish, proj.cfg.WorkersURL, dir)
+	wait := stageGenerated(schema, finish, proj, dir)
 	wrangler, err := e.wranglerOutput(proj, schema, diags)
 	gen, genErr := wait()
 	if err := errors.Join(genErr, err); err != nil || diags.HasErrors() {
@@ -119,9 +120,9 @@ func (e *env) generateFinishing(proj *project, schema *idl.Schema, finish func()
 		return nil
 	}
 	var names []string
-	for i, name := range generatedNames {
-		if slices.Contains(written, gen[i].path) {
-			names = append(names, name)
+	for _, g := range gen {
+		if slices.Contains(written, g.path) {
+			names = append(names, filepath.Base(g.path))
 		}
 	}
 	models := count(len(schema.Models), "model", "models")
@@ -139,8 +140,9 @@ func (e *env) generateFinishing(proj *project, schema *idl.Schema, finish func()
 }
 
 // generatedNames are the files of the output directory, in the order
-// compile names them.
-var generatedNames = []string{"cidl.json", "cidl.ts", "openapi.json", "backend.ts", "client.ts"}
+// compile names them; a project of the decorator edition has workers.ts
+// too, its Worker.
+var generatedNames = []string{"cidl.json", "cidl.ts", "openapi.json", "backend.ts", "client.ts", "workers.ts"}
 
 // stageGenerated starts making the files of the output directory dir and
 // staging each (stage) as soon as it is made; wait returns them staged, in
@@ -149,11 +151,16 @@ var generatedNames = []string{"cidl.json", "cidl.ts", "openapi.json", "backend.t
 // and a file's comparison with the disk and its write overlap with the
 // others' generation. The description is encoded once for cidl.json and
 // cidl.ts, after finish completes the schema (see generateFinishing).
-func stageGenerated(schema *idl.Schema, finish func(), workersURL, dir string) (wait func() ([]staged, error)) {
-	files := make([]staged, len(generatedNames))
-	errs := make([]error, len(generatedNames))
+func stageGenerated(schema *idl.Schema, finish func(), proj *project, dir string) (wait func() ([]staged, error)) {
+	names := generatedNames
+	if proj.link == nil {
+		names = names[:len(names)-1]
+	}
+	workersURL := proj.cfg.WorkersURL
+	files := make([]staged, len(names))
+	errs := make([]error, len(names))
 	put := func(name string, parts ...[]byte) {
-		i := slices.Index(generatedNames, name)
+		i := slices.Index(names, name)
 		files[i], errs[i] = stage(newOutput(filepath.Join(dir, name), parts...))
 	}
 	var wg sync.WaitGroup
@@ -171,6 +178,11 @@ func stageGenerated(schema *idl.Schema, finish func(), workersURL, dir string) (
 	wg.Go(func() { put("openapi.json", openapi.Generate(schema, workersURL)) })
 	wg.Go(func() { put("backend.ts", backend.Generate(schema, workersURL)) })
 	wg.Go(func() { put("client.ts", client.Generate(schema, workersURL)) })
+	if proj.link != nil {
+		wg.Go(func() {
+			put("workers.ts", worker.Generate(schema, proj.link, worker.Options{Module: moduleFrom(dir), Generated: "."}))
+		})
+	}
 	return func() ([]staged, error) {
 		wg.Wait()
 		if err := errors.Join(errs...); err != nil {
@@ -179,6 +191,27 @@ func stageGenerated(schema *idl.Schema, finish func(), workersURL, dir string) (
 		}
 		return files, nil
 	}
+}
+
+// moduleFrom returns how a module in dir imports a TypeScript file: by a
+// relative specifier without the extension.
+func moduleFrom(dir string) func(file string) string {
+	return func(file string) string {
+		rel, err := filepath.Rel(dir, filepath.FromSlash(file))
+		if err != nil {
+			rel = file
+		}
+		return relativeSpecifier(strings.TrimSuffix(filepath.ToSlash(rel), ".ts"))
+	}
+}
+
+// relativeSpecifier makes a relative path an import specifier, which
+// starts with "." to be read as a path.
+func relativeSpecifier(rel string) string {
+	if !strings.HasPrefix(rel, ".") {
+		return "./" + rel
+	}
+	return rel
 }
 
 // andList joins names for a sentence: "a", "a and b", "a, b and c".

@@ -72,6 +72,7 @@ func commands() []*command {
 		{name: "migrate", args: "(--binding name | --all) [flags] <name> [dir] | migrate verify [--binding name] [--db file] [dir]", short: "write the next migration of a database from the schema's changes; verify applies pending ones to a copy of its data", run: runMigrate, flags: migrateFlags},
 		{name: "explain", args: "<Model> [<Source>] [dir]", short: "print the statements each get, list and save of a model sends, with SQLite's query plans", run: runExplain},
 		{name: "dev", args: "[--port n] [--ip addr] [dir]", short: "compile, check migrations and serve the project with wrangler dev, recompiling on change", run: runDev, flags: devFlags},
+		{name: "convert", args: "[dir]", short: "move a project of the decorator edition (.cloesce.ts) to schema files and plain TypeScript", run: runConvert},
 		{name: "fmt", args: "[--check] [paths...]", short: "format schema files in place, or check that they are", run: runFmt, flags: fmtFlags},
 		{name: "lsp", args: "[--stdio]", short: "serve the Language Server Protocol on stdin and stdout, for editors", run: runLsp, flags: lspFlags},
 		{name: "version", short: "print the compiler version", run: runVersion},

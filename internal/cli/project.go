@@ -22,6 +22,10 @@ import (
 type project struct {
 	cfg   *config.Config
 	files []*ast.File
+	// ts are the decorator edition's files, extracted into files; link is
+	// how the Worker calls their classes (nil without them).
+	ts   []*source.File
+	link *decorators.Linkage
 }
 
 // loadProject reads the configuration in root and parses every schema file
@@ -60,7 +64,11 @@ func (e *env) loadProject(root string, diags *diag.List) (*project, error) {
 			}
 			srcs[i] = source.NewFile(filepath.ToSlash(path), text)
 		}
-		defer func() { p.files = append(p.files, decorators.Extract(srcs, diags)...) }()
+		p.ts = srcs
+		defer func() {
+			p.files = append(p.files, decorators.Extract(srcs, diags)...)
+			p.link = decorators.Link(srcs, diags)
+		}()
 	}
 	if len(paths) == 1 {
 		f, err := parseFile(paths[0], diags)

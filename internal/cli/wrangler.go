@@ -66,6 +66,11 @@ func (e *env) wranglerOutput(proj *project, schema *idl.Schema, diags *diag.List
 		MigrationsPath: cfg.MigrationsPath,
 		Main:           findEntry(cfg.Root),
 	}
+	if proj.link != nil { // the decorator edition's Worker is generated
+		if rel, err := filepath.Rel(cfg.Root, filepath.Join(cfg.OutDir(), "workers.ts")); err == nil {
+			opts.Main = filepath.ToSlash(rel)
+		}
+	}
 	out, err := wrangler.Merge(existing, shown, cfg.WranglerConfigFormat, schema, opts, diags)
 	if err != nil {
 		return nil, err

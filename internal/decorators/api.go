@@ -43,19 +43,60 @@ func (x *extractor) method(in *info, m *member, deps []*ast.InjectEntry) *ast.Me
 		meth.Tags = []ast.Tag{inject}
 	}
 	if m.typ != nil {
-		meth.Result = x.typ(m.typ)
+		meth.Result = x.result(m.typ)
 	}
 	return meth
+}
+
+// result maps a method's declared result type. void and undefined, alone
+// or in a Promise, an HttpResult or a union with undefined, are no
+// result; anything else is a value type.
+func (x *extractor) result(t *tsType) *ast.TypeExpr {
+	if isVoid(t) {
+		return nil
+	}
+	return x.typ(t)
+}
+
+// isVoid reports whether a result type t stands for no value.
+func isVoid(t *tsType) bool {
+	t = stripUndefined(t)
+	if t.union != nil || t.array {
+		return false
+	}
+	if w, ok := wrappers[t.name.text]; ok && w == "" && len(t.args) == 1 {
+		return isVoid(t.args[0])
+	}
+	return len(t.args) == 0 && (t.name.text == "void" || t.name.text == "undefined")
 }
 
 // injectEntry names what a parameter or service property of type t
 // injects: the @WranglerEnv class is the built-in Env.
 func (x *extractor) injectEntry(t *tsType) *ast.InjectEntry {
-	n := t.name.text
-	if n == x.envName {
-		n = "Env"
+	return &ast.InjectEntry{Pos: ast.Pos{S: t.span}, Name: identAt(x.injectName(t), t.span)}
+}
+
+// injectName is the injected name of type t.
+func (x *extractor) injectName(t *tsType) string {
+	if t.name.text == x.envName {
+		return "Env"
 	}
-	return &ast.InjectEntry{Pos: ast.Pos{S: t.span}, Name: identAt(n, t.span)}
+	return t.name.text
+}
+
+// serviceProps returns a service's typed properties that are injected:
+// the environment, the request, other services.
+func (x *extractor) serviceProps(in *info) []*member {
+	var out []*member
+	for _, m := range in.c.members {
+		if m.method || m.static || m.typ == nil {
+			continue
+		}
+		if n := m.typ.name.text; n == x.envName || n == "Request" || x.infos[n] != nil && (x.infos[n].role == service || x.infos[n].role == injectable) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // service lowers a @Service class. One with HTTP methods is a model
@@ -65,13 +106,8 @@ func (x *extractor) injectEntry(t *tsType) *ast.InjectEntry {
 // types are its own state and are skipped.
 func (x *extractor) service(in *info) {
 	var deps []*ast.InjectEntry
-	for _, m := range in.c.members {
-		if m.method || m.static || m.typ == nil {
-			continue
-		}
-		if n := m.typ.name.text; n == x.envName || n == "Request" || x.infos[n] != nil && x.infos[n].role == service {
-			deps = append(deps, x.injectEntry(m.typ))
-		}
+	for _, m := range x.serviceProps(in) {
+		deps = append(deps, x.injectEntry(m.typ))
 	}
 	api := &ast.APIDecl{Pos: ast.Pos{S: in.c.span}, Name: ident(in.c.name), Braces: ast.Braces{Close: -1}}
 	for _, m := range in.c.members {
@@ -85,11 +121,50 @@ func (x *extractor) service(in *info) {
 		in.out.Decls = append(in.out.Decls, &ast.ModelDecl{Pos: ast.Pos{S: in.c.span}, Name: ident(in.c.name), Braces: ast.Braces{Close: -1}}, api)
 		return
 	}
+	x.injectDecl(in, deps)
+}
+
+// injectDecl declares class in as an injectable, built with deps.
+func (x *extractor) injectDecl(in *info, deps []*ast.InjectEntry) {
 	entry := &ast.Field{Pos: ast.Pos{S: in.c.span}, Name: ident(in.c.name)}
 	if len(deps) > 0 {
-		entry.Tags = []ast.Tag{&ast.InjectTag{Pos: ast.Pos{S: in.c.decos[0].span}, Name: identAt("inject", in.c.decos[0].span), Entries: deps}}
+		at := in.c.name.span
+		if len(in.c.decos) > 0 {
+			at = in.c.decos[0].span
+		}
+		entry.Tags = []ast.Tag{&ast.InjectTag{Pos: ast.Pos{S: at}, Name: identAt("inject", at), Entries: deps}}
 	}
 	in.out.Decls = append(in.out.Decls, &ast.InjectDecl{Pos: ast.Pos{S: in.c.span}, Entries: []*ast.Field{entry}, Braces: ast.Braces{Close: -1}})
+}
+
+// markInjected turns into injectables the undecorated classes that the
+// dependency injection container provides, rather than the request: those
+// an @Inject parameter or a service's property names (middleware puts
+// them there, with di.set). The schema declares them in an inject block.
+func (x *extractor) markInjected() {
+	for _, in := range x.order {
+		if in.role != model && in.role != service {
+			continue
+		}
+		for _, m := range in.c.members {
+			switch {
+			case m.method:
+				for _, p := range m.params {
+					if decorated(p.decos, "Inject") != nil {
+						x.markInjectedType(p.typ)
+					}
+				}
+			case in.role == service && !m.static && m.typ != nil:
+				x.markInjectedType(m.typ)
+			}
+		}
+	}
+}
+
+func (x *extractor) markInjectedType(t *tsType) {
+	if in := x.infos[t.name.text]; in != nil && len(t.args) == 0 && (in.role == poo || in.role == code) {
+		in.role = injectable
+	}
 }
 
 // poo lowers an undecorated class of properties to a plain old object.
@@ -124,8 +199,8 @@ var noSchemaType = map[string]string{
 	"DataSourceOf": "a data source parameter is not extracted yet; take the key and load the model",
 }
 
-// typ maps a TypeScript type to a schema type; nil after a diagnostic,
-// or for void.
+// typ maps a TypeScript type to a schema type of a value; nil after a
+// diagnostic.
 func (x *extractor) typ(t *tsType) *ast.TypeExpr {
 	pos := ast.Pos{S: t.span}
 	switch {
@@ -175,6 +250,8 @@ func (x *extractor) typ(t *tsType) *ast.TypeExpr {
 		return nil
 	}
 	if n == "void" || n == "undefined" {
+		x.diags.Errorf(diag.TSType, t.span, "type '%s' holds no value", n).
+			Helpf("only a method's result may be void; give the parameter or property a type, such as unknown")
 		return nil
 	}
 	if alt, ok := noSchemaType[n]; ok {

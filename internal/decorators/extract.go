@@ -30,7 +30,8 @@ const (
 	model
 	service
 	wranglerEnv
-	code // no decorator, with methods: not extracted
+	code       // no decorator, with methods: not extracted
+	injectable // no decorator, and injected: see markInjected
 )
 
 var classDecorators = map[string]role{"Model": model, "Service": service, "WranglerEnv": wranglerEnv}
@@ -45,6 +46,8 @@ type info struct {
 	pk      *member
 	fks     map[string]fkey    // by local column name
 	members map[string]*member // properties by name
+	selects map[*member]string // the key a navigation's decorator selects, "" if reported wrong
+	dropped map[string]bool    // properties left out with a warning (W0609)
 }
 
 // An fkey is a column referencing the primary key of model target.
@@ -60,19 +63,45 @@ type extractor struct {
 	envName string                    // the @WranglerEnv class, injected as Env
 	stores  map[string]*ast.StoreDecl // KV and R2 bindings by name
 	d1      string                    // the D1 binding
+	mains   []*name                   // default-exported functions
 }
 
 // Extract reads the .cloesce.ts files and returns a schema tree for each,
 // reporting what lies outside the subset or cannot be mapped.
 func Extract(srcs []*source.File, diags *diag.List) []*ast.File {
-	x := &extractor{diags: diags, infos: map[string]*info{}, stores: map[string]*ast.StoreDecl{}}
+	return newExtractor(diags).run(srcs)
+}
+
+func newExtractor(diags *diag.List) *extractor {
+	return &extractor{diags: diags, infos: map[string]*info{}, stores: map[string]*ast.StoreDecl{}}
+}
+
+// run extracts srcs, a whole program.
+func (x *extractor) run(srcs []*source.File) []*ast.File {
 	files := make([]*ast.File, len(srcs))
+	parsed := make([][]*class, len(srcs))
+	clean := true
 	for i, src := range srcs {
 		files[i] = &ast.File{Pos: ast.Pos{S: source.Span{File: src, End: len(src.Text)}}, Src: src}
-		for _, c := range parse(src, diags) {
+		var ok bool
+		parsed[i], ok = parse(src, x.diags)
+		clean = clean && ok
+	}
+	if !clean {
+		// Syntax errors leave holes in the classes; lowering them would
+		// report the same mistakes again in other words.
+		return files
+	}
+	for i, classes := range parsed {
+		for _, c := range classes {
+			if c.main {
+				x.mains = append(x.mains, &c.name)
+				continue
+			}
 			x.declare(c, files[i])
 		}
 	}
+	x.markInjected()
 	for _, in := range x.order {
 		if in.role == wranglerEnv {
 			x.env(in)
@@ -91,6 +120,13 @@ func Extract(srcs []*source.File, diags *diag.List) []*ast.File {
 			x.service(in)
 		case poo:
 			x.poo(in)
+		case injectable:
+			x.injectDecl(in, nil)
+		}
+	}
+	for _, in := range x.order {
+		if in.role == model {
+			x.sources(in)
 		}
 	}
 	return files
@@ -98,7 +134,7 @@ func Extract(srcs []*source.File, diags *diag.List) []*ast.File {
 
 // declare classifies a class by its decorator.
 func (x *extractor) declare(c *class, out *ast.File) {
-	in := &info{c: c, out: out, role: poo, fks: map[string]fkey{}, members: map[string]*member{}}
+	in := &info{c: c, out: out, role: poo, fks: map[string]fkey{}, members: map[string]*member{}, selects: map[*member]string{}, dropped: map[string]bool{}}
 	if slices.ContainsFunc(c.members, func(m *member) bool { return m.method }) {
 		in.role = code
 	}

@@ -67,6 +67,7 @@ func TestErrors(t *testing.T) {
 			}
 		}
 		files := Extract(srcs, &diags)
+		Link(srcs, &diags)
 		if !diags.HasErrors() {
 			sema.Analyze(files, &diags)
 		}
@@ -77,8 +78,8 @@ func TestErrors(t *testing.T) {
 	})
 }
 
-// FuzzExtract checks that no input makes extraction or the analysis of
-// what it extracts panic, and that every diagnostic points into the input.
+// FuzzExtract checks that no input makes extraction, the analysis of
+// what it extracts, linkage or conversion panic, and that every diagnostic points into the input.
 //
 //	go test ./internal/decorators -run '^$' -fuzz FuzzExtract -fuzztime 5m
 func FuzzExtract(f *testing.F) {
@@ -98,6 +99,8 @@ func FuzzExtract(f *testing.F) {
 		var diags diag.List
 		src := source.NewFile("f.cloesce.ts", text)
 		sema.Analyze(Extract([]*source.File{src}, &diags), &diags)
+		Link([]*source.File{src}, &diags)
+		Undecorate(src, &diags)
 		for _, d := range diags.Sorted() {
 			if d.Span.IsValid() && (d.Span.Start < 0 || d.Span.End > len(text) || d.Span.Start > d.Span.End) {
 				t.Errorf("diagnostic %q has span [%d,%d) outside the input of %d bytes", d.Message, d.Span.Start, d.Span.End, len(text))

@@ -25,6 +25,12 @@ func (x *extractor) keys(in *info) {
 		if decorated(m.decos, "PrimaryKey") != nil || in.pk == nil && (fold(m.name.text) == "id" || fold(m.name.text) == fold(in.c.name.text+"Id")) {
 			in.pk = m
 		}
+		for _, dn := range navDecorators {
+			if d := decorated(m.decos, dn); d != nil {
+				in.selects[m] = x.selected(d)
+				break
+			}
+		}
 		if d := decorated(m.decos, "ForeignKey"); d != nil {
 			if len(d.args) == 1 {
 				if p, ok := d.args[0].(*pathExpr); ok && len(p.names) == 1 {
@@ -53,13 +59,14 @@ func (x *extractor) keys(in *info) {
 	}
 }
 
+// navDecorators are the decorators that select a navigation's key.
+var navDecorators = []string{"OneToOne", "OneToMany"}
+
 // navKey returns the local key column of a singular navigation: the one
 // its decorator selects, else the property named like it with Id.
 func (x *extractor) navKey(in *info, m *member) string {
-	for _, dn := range []string{"OneToOne", "OneToMany"} {
-		if d := decorated(m.decos, dn); d != nil {
-			return x.selected(d)
-		}
+	if key, ok := in.selects[m]; ok {
+		return key
 	}
 	for n := range in.members {
 		if fold(n) == fold(m.name.text+"Id") {
@@ -69,7 +76,9 @@ func (x *extractor) navKey(in *info, m *member) string {
 	return ""
 }
 
-// selected returns the property an arrow-function argument selects.
+// selected returns the property an arrow-function argument selects, or
+// "" after a diagnostic. keys calls it once per decorator, so that a
+// wrong argument is reported once.
 func (x *extractor) selected(d *decorator) string {
 	if len(d.args) == 1 {
 		if a, ok := d.args[0].(*arrowFn); ok && len(a.body.names) == 2 && a.body.names[0].text == a.param.text {
@@ -125,8 +134,7 @@ func (x *extractor) model(in *info) {
 			if meth := x.method(in, m, nil); meth != nil {
 				api.Methods = append(api.Methods, meth)
 			}
-		case m.static:
-			x.source(in, m)
+		case m.static: // after every model: see sources
 		default:
 			if item := x.property(in, m); item != nil {
 				md.Items = append(md.Items, item)
@@ -135,6 +143,17 @@ func (x *extractor) model(in *info) {
 	}
 	if len(api.Methods) > 0 {
 		in.out.Decls = append(in.out.Decls, api)
+	}
+}
+
+// sources lowers the include trees of a model. They are lowered after
+// every model's properties, since a tree may name a property of another
+// model that is left out (dropped).
+func (x *extractor) sources(in *info) {
+	for _, m := range in.c.members {
+		if m.static && !m.method {
+			x.source(in, m)
+		}
 	}
 }
 
@@ -243,6 +262,9 @@ func (x *extractor) field(m *member) *ast.Field {
 func (x *extractor) nav(in *info, m *member, target string, many bool) ast.ModelItem {
 	other := x.infos[target]
 	n := &ast.NavBlock{Pos: ast.Pos{S: m.span}, Fields: []*ast.Ident{ident(m.name)}, Braces: ast.Braces{Close: -1}}
+	if key, ok := in.selects[m]; ok && key == "" {
+		return nil // the decorator's argument is reported
+	}
 	if !many {
 		col := x.navKey(in, m)
 		if col == "" || in.members[col] == nil || other.pk == nil {
@@ -255,10 +277,8 @@ func (x *extractor) nav(in *info, m *member, target string, many bool) ast.Model
 		n.Refs = []*ast.FieldRef{r}
 		return n
 	}
-	var col string
-	if d := decorated(m.decos, "OneToMany"); d != nil {
-		col = x.selected(d)
-	} else {
+	col, selected := in.selects[m]
+	if !selected {
 		for c, fk := range other.fks {
 			if fk.target == in.c.name.text {
 				if col != "" {
@@ -272,6 +292,7 @@ func (x *extractor) nav(in *info, m *member, target string, many bool) ast.Model
 	}
 	if col == "" {
 		if _, back := x.modelBack(other, in.c.name.text); back {
+			in.dropped[m.name.text] = true
 			x.diags.Warnf(diag.TSNotMapped, m.name.span, "many-to-many navigation '%s' is not extracted", m.name.text).
 				Notef("the schema has no implicit junction table yet").
 				Helpf("declare the junction as a @Model with foreign keys to %s and %s, and navigate to it", in.c.name.text, target)
@@ -335,6 +356,7 @@ func (x *extractor) storeField(in *info, m *member, d *decorator, kind ast.Store
 	}
 	t := stripUndefined(m.typ)
 	if t.array {
+		in.dropped[m.name.text] = true
 		x.diags.Warnf(diag.TSNotMapped, m.name.span, "the prefix list '%s' is not extracted", m.name.text).
 			Notef("the schema lists a template's keys itself; a field holding them is not expressible yet").
 			Helpf("list the keys in a method with env.%s.list({ prefix: \"%s\" })", binding.text, key.value)
@@ -418,18 +440,35 @@ func (x *extractor) source(in *info, m *member) {
 			x.unknownDecorator(d, "an include tree", "@DataSource")
 		}
 	}
-	inc := &ast.IncludeBlock{Pos: ast.Pos{S: tree.span}, Keyword: identAt("include", m.name.span), Entries: includes(tree), Braces: ast.Braces{Close: -1}}
+	inc := &ast.IncludeBlock{Pos: ast.Pos{S: tree.span}, Keyword: identAt("include", m.name.span), Entries: x.includes(in, tree), Braces: ast.Braces{Close: -1}}
 	in.out.Decls = append(in.out.Decls, &ast.SourceDecl{Pos: ast.Pos{S: m.span}, Name: ident(m.name), Model: ident(in.c.name), Items: []ast.SourceItem{inc}, Braces: ast.Braces{Close: -1}})
 }
 
-func includes(o *objectLit) []*ast.IncludeEntry {
+// includes lowers the entries of an include tree of model in (nil when
+// the tree names no model's property: sema reports it). An entry naming a
+// property left out with a warning is left out too, silently: its
+// warning says why.
+func (x *extractor) includes(in *info, o *objectLit) []*ast.IncludeEntry {
 	var es []*ast.IncludeEntry
 	for _, p := range o.props {
+		if in != nil && in.dropped[p.key.text] {
+			continue
+		}
 		e := &ast.IncludeEntry{Pos: ast.Pos{S: p.key.span}, Name: ident(p.key), Braces: ast.Braces{Close: -1}}
 		if sub, ok := p.value.(*objectLit); ok && len(sub.props) > 0 {
-			e.HasBody, e.Children = true, includes(sub)
+			e.HasBody, e.Children = true, x.includes(x.navTarget(in, p.key.text), sub)
 		}
 		es = append(es, e)
 	}
 	return es
+}
+
+// navTarget returns the model a navigation property of in leads to, or
+// nil.
+func (x *extractor) navTarget(in *info, prop string) *info {
+	if in == nil || in.members[prop] == nil || in.members[prop].typ == nil {
+		return nil
+	}
+	target, _ := x.modelRef(in.members[prop].typ)
+	return x.infos[target]
 }

@@ -7,45 +7,125 @@ import (
 	"github.com/cloesce-go/cloesce/internal/source"
 )
 
-// parser reads the TypeScript subset of a .cloesce.ts file. At the first
-// error it reports and gives up on the rest of the file (bailout): the
-// subset is small, and a second error after a misread construct would
-// mostly be noise.
+// parser reads the TypeScript subset of a .cloesce.ts file. After a
+// syntax error it skips to where the next class member or top-level
+// declaration may start and goes on, so that one file reports its
+// independent errors together. A lexical error, or skipping that reaches
+// the end of the file, ends the file instead: what follows would be
+// misread, and its errors would be noise.
 type parser struct {
 	s     scanner
 	tok   tok
+	last  tok // the token before tok
+	depth int // brackets ( [ { open before tok
 	diags *diag.List
 }
 
-// bailout is the panic value that ends parsing after a reported error.
-type bailout struct{}
+// syntaxError is the panic value that abandons the member or declaration
+// being read after a reported error; fatal abandons the file.
+type (
+	syntaxError struct{}
+	fatal       struct{}
+)
 
-// parse returns the classes of src, or those before the first error.
-func parse(src *source.File, diags *diag.List) (classes []*class) {
+// parse returns the classes of src, and whether it reads without errors.
+// After an error the classes read are still returned, but they have
+// holes: lowering them would report the same mistakes again in other
+// words.
+func parse(src *source.File, diags *diag.List) (classes []*class, ok bool) {
 	p := &parser{s: scanner{src: src, text: src.Text, diags: diags}, diags: diags}
+	errs := diags.ErrorCount()
 	defer func() {
 		if r := recover(); r != nil {
-			if _, ok := r.(bailout); !ok {
+			if _, isFatal := r.(fatal); !isFatal {
 				panic(r)
 			}
 		}
+		ok = diags.ErrorCount() == errs
 	}()
 	p.advance()
 	for p.tok.kind != tEOF {
-		if c := p.topLevel(); c != nil {
-			classes = append(classes, c)
-		}
+		start := p.tok
+		p.attempt(func() {
+			if c := p.topLevel(); c != nil {
+				classes = append(classes, c)
+			}
+		}, func() { p.syncTopLevel(start) })
 	}
-	return classes
+	return classes, ok
 }
 
-// advance moves to the next token; after a lexical error the tokens that
-// follow may be misread, so parsing stops there.
+// attempt runs read; after a syntax error, sync skips to where reading
+// may resume.
+func (p *parser) attempt(read, sync func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, isSyntax := r.(syntaxError); !isSyntax {
+				panic(r)
+			}
+			sync()
+		}
+	}()
+	read()
+}
+
+// declStarts are the tokens that start a top-level declaration.
+var declStarts = map[string]bool{"@": true, "export": true, "class": true, "import": true, "function": true, "async": true}
+
+// startsDecl reports whether the token may start a top-level declaration,
+// one of the subset or one it reports.
+func (p *parser) startsDecl() bool {
+	return p.tok.kind != tString && (declStarts[p.tok.text] || otherDecls[p.tok.text] != "")
+}
+
+// syncTopLevel skips the rest of the declaration that began at start, up
+// to a line that starts a declaration outside any bracket: the rest of a
+// broken declaration is never read as another one.
+func (p *parser) syncTopLevel(start tok) {
+	p.skipUntil(start, func() bool { return p.depth <= 0 && p.tok.nl && p.startsDecl() })
+}
+
+// syncMember skips the rest of the member that began at start, in a
+// class body at bracket depth body, up to the next line or ";" at that
+// depth, or the class's closing brace.
+func (p *parser) syncMember(start tok, body int) {
+	p.skipUntil(start, func() bool {
+		return p.depth <= body && (p.tok.nl || p.last.kind == tPunct && p.last.text == ";" || p.is("}"))
+	})
+}
+
+// skipUntil advances until at holds, past start at least. Reaching the
+// end of the file ends it: brackets left open swallowed the rest, and
+// what is missing there (a class's "}") is a consequence.
+func (p *parser) skipUntil(start tok, at func() bool) {
+	if p.tok.start == start.start {
+		p.advance()
+	}
+	for p.tok.kind != tEOF {
+		if at() {
+			return
+		}
+		p.advance()
+	}
+	panic(fatal{})
+}
+
+// advance moves to the next token, counting the brackets it leaves
+// behind. After a lexical error the tokens that follow may be misread,
+// so the file ends there.
 func (p *parser) advance() {
-	n := p.diags.ErrorCount()
-	p.tok = p.s.next()
-	if p.diags.ErrorCount() > n {
-		panic(bailout{})
+	if p.tok.kind == tPunct {
+		switch p.tok.text {
+		case "(", "[", "{":
+			p.depth++
+		case ")", "]", "}":
+			p.depth--
+		}
+	}
+	n := p.s.errs
+	p.last, p.tok = p.tok, p.s.next()
+	if p.s.errs > n {
+		panic(fatal{})
 	}
 }
 
@@ -61,19 +141,21 @@ func (p *parser) got(text string) bool {
 	return false
 }
 
-// fail reports an unexpected token and stops.
+// fail reports an unexpected token and abandons the member or
+// declaration.
 func (p *parser) fail(want, help string) {
 	d := p.diags.Errorf(diag.TSSyntax, p.span(p.tok), "expected %s, found %s", want, describe(p.tok))
 	if help != "" {
 		d.Helpf("%s", help)
 	}
-	panic(bailout{})
+	panic(syntaxError{})
 }
 
-// unsupported reports a construct outside the subset and stops.
+// unsupported reports a construct outside the subset and abandons the
+// member or declaration.
 func (p *parser) unsupported(span source.Span, what, instead string) {
 	p.diags.Errorf(diag.TSUnsupported, span, "%s is not supported in a .cloesce.ts file", what).Helpf("%s", instead)
-	panic(bailout{})
+	panic(syntaxError{})
 }
 
 func describe(t tok) string {
@@ -132,18 +214,38 @@ func (p *parser) topLevel() *class {
 		return nil
 	case p.is("@"):
 		decos := p.decorators()
-		if p.got("export") {
-			p.got("default")
+		exported := p.got("export")
+		if exported && p.is("default") {
+			p.unsupported(p.span(p.tok), "a default-exported class", "export the class by name: export class Name { ... }")
 		}
 		if !p.is("class") {
 			p.fail("'class' after the decorators", "decorators are extracted only from classes and their members")
 		}
-		return p.class(start, decos)
+		c := p.class(start, decos)
+		c.exported = exported
+		return c
 	case p.got("export"):
-		p.got("default")
-		return p.declaration(start)
+		if p.is("default") {
+			return p.defaultExport()
+		}
+		c := p.declaration(start)
+		if c != nil {
+			c.exported = true
+		}
+		return c
 	}
 	return p.declaration(start)
+}
+
+// defaultExport reads "export default", which only the custom main may
+// be: a function, returned as a declaration marked main.
+func (p *parser) defaultExport() *class {
+	p.advance()
+	if !p.is("function") && !p.is("async") {
+		p.unsupported(p.span(p.tok), "a default export other than a function", "export classes by name; export default only the main function")
+	}
+	fn := p.skipFunction()
+	return &class{span: fn.span, name: *fn, main: true}
 }
 
 // declaration reads a class or function, after any "export".
@@ -177,12 +279,13 @@ func (p *parser) skipImport() {
 	p.got(";")
 }
 
-// skipFunction skips a function declaration, signature and body.
-func (p *parser) skipFunction() {
+// skipFunction skips a function declaration, signature and body, and
+// returns its name.
+func (p *parser) skipFunction() *name {
 	p.got("async")
 	p.expect("function")
 	p.got("*")
-	p.ident("a function name")
+	fn := p.ident("a function name")
 	if !p.is("(") {
 		p.fail("'('", "")
 	}
@@ -203,6 +306,7 @@ func (p *parser) skipFunction() {
 		p.fail("the function body", "")
 	}
 	p.skipBalanced()
+	return &fn
 }
 
 // skipBalanced skips from an opening bracket to its match, over whatever
@@ -214,7 +318,7 @@ func (p *parser) skipBalanced() {
 		switch {
 		case p.tok.kind == tEOF:
 			p.diags.Errorf(diag.TSSyntax, p.span(open), "'%s' is never closed", open.text).Labelled("opened here")
-			panic(bailout{})
+			panic(fatal{})
 		case p.is("{") || p.is("(") || p.is("["):
 			depth++
 		case p.is("}") || p.is(")") || p.is("]"):
@@ -240,7 +344,7 @@ func (p *parser) decorators() []*decorator {
 			d.called = true
 			p.list(")", func() { d.args = append(d.args, p.expr()) })
 		}
-		d.span = p.s.span(start.start, p.s.prev.end)
+		d.span = p.s.span(start.start, p.last.end)
 		ds = append(ds, d)
 	}
 	return ds
@@ -255,18 +359,60 @@ func (p *parser) class(start tok, decos []*decorator) *class {
 	case p.is("extends") || p.is("implements"):
 		p.unsupported(p.span(p.tok), "'"+p.tok.text+"'", "declare every property in the class itself")
 	}
-	p.expect("{")
+	open := p.expect("{")
+	body := p.depth
 	for !p.got("}") {
-		if p.tok.kind == tEOF {
+		switch {
+		case p.tok.kind == tEOF:
 			p.fail("'}' closing the class", "")
-		}
-		if p.got(";") {
+		case p.got(";"):
 			continue
+		case p.atDeclaration():
+			p.diags.Errorf(diag.TSSyntax, p.span(open), "the body of class '%s' is never closed", c.name.text).
+				Labelled("opened here").Helpf("end it with } before the next declaration")
+			c.span = p.s.span(start.start, p.last.end)
+			return c
 		}
-		c.members = append(c.members, p.member())
+		mstart := p.tok
+		p.attempt(func() { c.members = append(c.members, p.member()) }, func() { p.syncMember(mstart, body) })
 	}
-	c.span = p.s.span(start.start, p.s.prev.end)
+	c.span = p.s.span(start.start, p.last.end)
 	return c
+}
+
+// atDeclaration reports whether a top-level declaration starts here, in
+// the first column, rather than a member: members are indented, and
+// there the class's "}" is missing. The class ends before it, rather
+// than swallowing what follows. A member may be named like a keyword, so
+// the token after the word tells them apart.
+func (p *parser) atDeclaration() bool {
+	if p.tok.kind == tString || p.tok.start > 0 && p.s.text[p.tok.start-1] != '\n' {
+		return false
+	}
+	next := p.peek()
+	switch p.tok.text {
+	case "@":
+		_, ok := classDecorators[next.text]
+		return ok
+	case "async":
+		return next.text == "function"
+	}
+	return declWords[p.tok.text] && !memberFollowers[next.text]
+}
+
+// declWords start a declaration and never a member; memberFollowers
+// follow a member's name.
+var (
+	declWords       = map[string]bool{"export": true, "class": true, "import": true, "function": true, "interface": true, "enum": true, "namespace": true, "type": true, "const": true, "let": true, "var": true}
+	memberFollowers = map[string]bool{":": true, "(": true, "?": true, "!": true, ";": true, "=": true, "<": true}
+)
+
+// peek returns the token after tok without moving. Its lexical errors
+// are left for advance to report.
+func (p *parser) peek() tok {
+	s := p.s
+	s.diags = &diag.List{}
+	return s.next()
 }
 
 // modifiers are the words that may precede a member name; only static
@@ -277,11 +423,10 @@ func (p *parser) member() *member {
 	start := p.tok
 	m := &member{decos: p.decorators()}
 	for p.tok.kind == tIdent && modifiers[p.tok.text] {
-		word := p.tok
+		word, last := p.tok, p.last
 		p.advance()
 		if p.is(":") || p.is("(") || p.is("?") || p.is(";") || p.is("=") || p.is("!") {
-			p.tok, p.s.prev = word, word // the modifier was the member's name
-			p.s.off = word.end
+			p.unread(word, last) // the modifier was the member's name
 			break
 		}
 		m.static = m.static || word.text == "static"
@@ -290,7 +435,7 @@ func (p *parser) member() *member {
 	case p.is("[") || p.is("#"):
 		p.unsupported(p.span(p.tok), "a computed or private (#) member name", "use a plain identifier")
 	case (p.is("get") || p.is("set") || p.is("constructor")) && !m.static:
-		word := p.tok
+		word, last := p.tok, p.last
 		p.advance()
 		if word.text == "constructor" {
 			p.unsupported(p.span(word), "a constructor", "remove it: models are created by the ORM, and services initialise in init()")
@@ -298,7 +443,7 @@ func (p *parser) member() *member {
 		if p.tok.kind == tIdent {
 			p.unsupported(p.span(word), "an accessor ('"+word.text+"')", "declare a property, or a method decorated with @GET")
 		}
-		p.tok, p.s.prev, p.s.off = word, word, word.end
+		p.unread(word, last)
 	}
 	m.name = p.ident("a property or method name")
 	m.optional = p.got("?")
@@ -327,8 +472,15 @@ func (p *parser) member() *member {
 		}
 		p.endMember()
 	}
-	m.span = p.s.span(start.start, p.s.prev.end)
+	m.span = p.s.span(start.start, p.last.end)
 	return m
+}
+
+// unread goes back to word, the identifier just read, which follows
+// last: a modifier or keyword that turns out to be the member's name.
+func (p *parser) unread(word, last tok) {
+	p.tok, p.last = word, last
+	p.s.prev, p.s.off = word, word.end
 }
 
 // endMember accepts the end of a property or a signature: ";", a line
@@ -357,14 +509,14 @@ func (p *parser) param() *param {
 	if !p.is(":") {
 		p.diags.Errorf(diag.TSType, pr.name.span, "parameter '%s' has no type", pr.name.text).
 			Helpf("write its type: %s: string", pr.name.text)
-		panic(bailout{})
+		panic(syntaxError{})
 	}
 	p.advance()
 	pr.typ = p.typ()
 	if p.is("=") {
 		p.unsupported(p.span(p.tok), "a default parameter value", "make its type nullable and default it in the body")
 	}
-	pr.span = p.s.span(start.start, p.s.prev.end)
+	pr.span = p.s.span(start.start, p.last.end)
 	return pr
 }
 
@@ -392,7 +544,7 @@ func (p *parser) typ() *tsType {
 	for p.got("|") {
 		u.union = append(u.union, p.primaryType())
 	}
-	u.span = p.s.span(start.start, p.s.prev.end)
+	u.span = p.s.span(start.start, p.last.end)
 	return u
 }
 
@@ -423,11 +575,11 @@ func (p *parser) primaryType() *tsType {
 		}
 		p.fail("a type", "")
 	}
-	t.span = p.s.span(start.start, p.s.prev.end)
+	t.span = p.s.span(start.start, p.last.end)
 	for p.is("[") {
 		p.advance()
 		p.expect("]")
-		t = &tsType{array: true, args: []*tsType{t}, span: p.s.span(start.start, p.s.prev.end)}
+		t = &tsType{array: true, args: []*tsType{t}, span: p.s.span(start.start, p.last.end)}
 	}
 	return t
 }
@@ -450,12 +602,12 @@ func (p *parser) expr() expr {
 		if t.text == "-" {
 			p.advance()
 		}
-		return &otherExpr{span: p.s.span(t.start, p.s.prev.end)}
+		return &otherExpr{span: p.s.span(t.start, p.last.end)}
 	case p.is("["):
 		p.advance()
 		a := &arrayLit{}
 		p.list("]", func() { a.elems = append(a.elems, p.expr()) })
-		a.span = p.s.span(t.start, p.s.prev.end)
+		a.span = p.s.span(t.start, p.last.end)
 		return a
 	case p.is("{"):
 		p.advance()
@@ -478,7 +630,7 @@ func (p *parser) expr() expr {
 			}
 		}
 		p.expect("}")
-		o.span = p.s.span(t.start, p.s.prev.end)
+		o.span = p.s.span(t.start, p.last.end)
 		return o
 	case p.is("("):
 		p.advance()
@@ -504,7 +656,7 @@ func (p *parser) path(start tok, first name) *pathExpr {
 	if p.is("(") {
 		p.unsupported(p.span(p.tok), "a call in a decorator argument", "write the value itself")
 	}
-	e.span = p.s.span(start.start, p.s.prev.end)
+	e.span = p.s.span(start.start, p.last.end)
 	return e
 }
 
@@ -515,7 +667,7 @@ func (p *parser) arrow(start tok, param name) *arrowFn {
 	}
 	bodyStart := p.tok
 	body := p.path(bodyStart, p.ident("the selected property, as in "+param.text+" => "+param.text+".ownerId"))
-	return &arrowFn{span: p.s.span(start.start, p.s.prev.end), param: param, body: body}
+	return &arrowFn{span: p.s.span(start.start, p.last.end), param: param, body: body}
 }
 
 // unquote strips the delimiters of a string literal. Escapes are kept:

@@ -37,6 +37,7 @@ type scanner struct {
 	off   int
 	prev  tok // the last token, to tell a regex from a division
 	diags *diag.List
+	errs  int // lexical errors reported
 }
 
 // regexAfter are the punctuators after which "/" starts a regex.
@@ -80,6 +81,7 @@ func (s *scanner) skipSpace() (nl bool) {
 				s.off++
 			}
 			if s.off >= len(s.text) {
+				s.errs++
 				s.diags.Errorf(diag.TSLexical, s.span(start, start+2), "block comment is never closed").
 					Labelled("opened here").Helpf("end it with */")
 				return nl
@@ -264,6 +266,7 @@ func (s *scanner) regex() {
 }
 
 func (s *scanner) unterminated(start int, what, closer string) {
+	s.errs++
 	s.diags.Errorf(diag.TSLexical, s.span(start, start+1), "%s is never closed", what).
 		Labelled("starts here").Helpf("end it with %s", closer)
 }

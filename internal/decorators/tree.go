@@ -13,10 +13,12 @@ type name struct {
 
 // A class is a class declaration with its decorators.
 type class struct {
-	span    source.Span
-	name    name
-	decos   []*decorator
-	members []*member
+	span     source.Span
+	exported bool
+	main     bool // not a class: the default-exported function, the custom main
+	name     name
+	decos    []*decorator
+	members  []*member
 }
 
 // A decorator is "@Name", "@Name(args)" or "@Name<T>(args)".

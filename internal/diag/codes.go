@@ -138,4 +138,5 @@ const (
 	TSRelation    Code = "E0607" // a navigation or foreign key whose other side cannot be found
 	TSBinding     Code = "E0608" // a D1, KV or R2 binding the @WranglerEnv class does not declare
 	TSNotMapped   Code = "W0609" // a construct of the edition the schema cannot express yet (warning)
+	TSLink        Code = "E0610" // a class the Worker calls that is not exported, or a second custom main
 )

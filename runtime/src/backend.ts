@@ -72,14 +72,14 @@ export class HttpResult<T = unknown> extends CoreResult<T> {
 export type Class<T = unknown> = abstract new () => T;
 
 /** The schema and the user's classes CloesceApp.init linked. */
-interface Linked {
+interface Registry {
   schema: Schema;
   classes: Map<string, Class>;
 }
 
-let linked: Linked | undefined;
+let linked: Registry | undefined;
 
-function linkedSchema(): Linked {
+function linkedSchema(): Registry {
   if (!linked) throw new Error("cloesce: call CloesceApp.init(cidl, constructorRegistry) first (the generated workers.ts does)");
   return linked;
 }
@@ -127,12 +127,26 @@ export function instance<T>(ctor: Class<T>, obj: unknown): T {
 }
 
 /**
+ * The methods of a class as the router calls them: with the parameters
+ * the schema gives them (self, env, then the request's), returning what
+ * the class declares. The schema was read from those declarations, whose
+ * types (R2Object, the user's service classes) the generated ones only
+ * stand for, so results are not held to the generated types.
+ */
+export type Linked<Api> = { [K in keyof Api]?: Api[K] extends (...args: infer P) => unknown ? (...args: P) => unknown : never };
+
+/** Registers a class's methods (Linked) as the implementation of model, its generated object (clo.User). */
+export function link<Api>(model: { impl(methods: never): { tag: string } }, methods: Linked<Api>): { tag: string } {
+  return model.impl(methods as never);
+}
+
+/**
  * Runs f on a new instance of a service class given its dependencies
  * (props, by property name) and initialised by its init, whose failure
  * answers instead.
  */
-export async function withService<S extends object, R>(ctor: new () => S, props: Partial<S>, f: (service: S) => R): Promise<R | CoreResult<unknown>> {
-  const service: S = Object.assign(new ctor(), props);
+export async function withService<S extends object, R>(ctor: new () => S, props: { [P in keyof S]?: unknown }, f: (service: S) => R): Promise<R | CoreResult<unknown>> {
+  const service = Object.assign(new ctor(), props) as S;
   const failed = await initialise(service);
   return failed ?? f(service);
 }

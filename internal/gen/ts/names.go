@@ -86,9 +86,9 @@ func (s *Scope) Fresh(name string) string {
 }
 
 // Imports are the import statements of a file: per module, what it
-// binds ("* as $rt", "cidl as $cidl", "type Schema"). A type-only name is
-// erased from the JavaScript; a module whose names all are is imported
-// with `import type`.
+// binds ("* as $rt", "cidl as $cidl", "type Schema", or alone "default as
+// main"). A type-only name is erased from the JavaScript; a module whose
+// names all are is imported with `import type`.
 type Imports map[string][]string
 
 // Print writes the statements, packages then relative modules, each
@@ -106,6 +106,8 @@ func (im Imports) Print(p *Printer) {
 		switch {
 		case len(names) == 1 && strings.HasPrefix(names[0], "* as "):
 			p.Line("import %s from %s;", names[0], Quote(m))
+		case len(names) == 1 && strings.HasPrefix(names[0], "default as "):
+			p.Line("import %s from %s;", strings.TrimPrefix(names[0], "default as "), Quote(m))
 		case !slices.ContainsFunc(names, func(n string) bool { return !strings.HasPrefix(n, "type ") }):
 			types := make([]string, len(names))
 			for i, n := range names {

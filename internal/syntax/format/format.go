@@ -49,7 +49,29 @@ func File(f *ast.File) []byte {
 	return p.out.Bytes()
 }
 
+// Tree returns the canonical text of a tree that has no schema source,
+// such as one extracted from TypeScript (cloesce convert): its spans point
+// into another language, so there are no comments or blank lines to keep;
+// blocks are separated by one blank line and tags stand on lines of their
+// own.
+func Tree(f *ast.File) []byte {
+	p := &printer{sourceless: true}
+	for i, d := range f.Decls {
+		p.newline()
+		p.forceBlank = i > 0
+		p.decl(d)
+	}
+	if p.out.Len() > 0 {
+		p.out.WriteByte('\n')
+	}
+	return p.out.Bytes()
+}
+
 type printer struct {
+	// sourceless is set when the tree's spans do not point into schema
+	// text (Tree): positions then only order the output.
+	sourceless bool
+
 	src      string
 	toks     []token.Token
 	comments []token.Comment
@@ -165,7 +187,7 @@ func (p *printer) endLine() {
 // blankBefore reports whether the source has an empty line between the last
 // printed text and pos.
 func (p *printer) blankBefore(pos int) bool {
-	if pos <= p.lastEnd || pos > len(p.src) {
+	if p.sourceless || pos <= p.lastEnd || pos > len(p.src) {
 		return false
 	}
 	return hasBlankLine(p.src[p.lastEnd:pos])
@@ -424,8 +446,9 @@ func (p *printer) model(m *ast.ModelDecl) {
 		}
 	}
 	p.block(m.Braces, len(m.Items) == 0, func() {
-		for _, it := range m.Items {
+		for i, it := range m.Items {
 			p.item()
+			p.forceBlank = p.sourceless && i > 0 // blocks apart, as the documentation writes them
 			p.modelItem(it)
 		}
 	})
@@ -635,7 +658,7 @@ func (p *printer) typeExpr(t *ast.TypeExpr) {
 func (p *printer) tags(tags []ast.Tag, inline bool) {
 	for _, t := range tags {
 		p.tag(t)
-		if !inline && strings.Contains(p.src[t.Span().End:p.nextTokenStart(t.Span().End)], "\n") {
+		if !inline && (p.sourceless || strings.Contains(p.src[t.Span().End:p.nextTokenStart(t.Span().End)], "\n")) {
 			p.newline()
 		} else {
 			p.space()
