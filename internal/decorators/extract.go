@@ -57,13 +57,14 @@ type fkey struct {
 }
 
 type extractor struct {
-	diags   *diag.List
-	infos   map[string]*info
-	order   []*info
-	envName string                    // the @WranglerEnv class, injected as Env
-	stores  map[string]*ast.StoreDecl // KV and R2 bindings by name
-	d1      string                    // the D1 binding
-	mains   []*name                   // default-exported functions
+	diags     *diag.List
+	infos     map[string]*info
+	order     []*info
+	envName   string                    // the @WranglerEnv class, injected as Env
+	stores    map[string]*ast.StoreDecl // KV and R2 bindings by name
+	d1        string                    // the D1 binding
+	mains     []*name                   // default-exported functions
+	junctions map[string]bool           // many-to-many junction tables declared
 }
 
 // Extract reads the .cloesce.ts files and returns a schema tree for each,
@@ -73,7 +74,7 @@ func Extract(srcs []*source.File, diags *diag.List) []*ast.File {
 }
 
 func newExtractor(diags *diag.List) *extractor {
-	return &extractor{diags: diags, infos: map[string]*info{}, stores: map[string]*ast.StoreDecl{}}
+	return &extractor{diags: diags, infos: map[string]*info{}, stores: map[string]*ast.StoreDecl{}, junctions: map[string]bool{}}
 }
 
 // run extracts srcs, a whole program.

@@ -293,8 +293,9 @@ func (x *extractor) nav(in *info, m *member, target string, many bool) ast.Model
 	if col == "" {
 		if _, back := x.modelBack(other, in.c.name.text); back {
 			in.dropped[m.name.text] = true
+			junction := x.junction(in, other, m.name.span)
 			x.diags.Warnf(diag.TSNotMapped, m.name.span, "many-to-many navigation '%s' is not extracted", m.name.text).
-				Notef("the schema has no implicit junction table yet").
+				Notef("its junction table %s is created, but navigating through it is not supported yet", junction).
 				Helpf("declare the junction as a @Model with foreign keys to %s and %s, and navigate to it", in.c.name.text, target)
 			return nil
 		}
@@ -304,6 +305,27 @@ func (x *extractor) nav(in *info, m *member, target string, many bool) ast.Model
 	}
 	n.Refs = []*ast.FieldRef{ref(target, col, m.typ.span)}
 	return n
+}
+
+// junction declares, once per pair of models, the junction table of their
+// implicit many-to-many as the edition describes it: named after both
+// models in alphabetical order, its key the foreign keys "left" (to the
+// first) and "right" (to the second). It returns the table's name.
+func (x *extractor) junction(a, b *info, span source.Span) string {
+	if b.c.name.text < a.c.name.text {
+		a, b = b, a
+	}
+	name := a.c.name.text + b.c.name.text
+	if x.junctions[name] {
+		return name
+	}
+	x.junctions[name] = true
+	key := func(side string, to *info) ast.Node {
+		return &ast.ForeignBlock{Pos: ast.Pos{S: span}, Refs: []*ast.FieldRef{ref(to.c.name.text, to.pk.name.text, span)}, Fields: []*ast.Ident{identAt(side, span)}, Braces: ast.Braces{Close: -1}}
+	}
+	primary := &ast.PrimaryBlock{Pos: ast.Pos{S: span}, Keyword: identAt("primary", span), Items: []ast.Node{key("left", a), key("right", b)}, Braces: ast.Braces{Close: -1}}
+	a.out.Decls = append(a.out.Decls, &ast.ModelDecl{Pos: ast.Pos{S: span}, Name: identAt(name, span), Items: []ast.ModelItem{primary}, Braces: ast.Braces{Close: -1}})
+	return name
 }
 
 // modelBack reports whether model in has an array navigation to name.
