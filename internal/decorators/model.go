@@ -293,10 +293,11 @@ func (x *extractor) nav(in *info, m *member, target string, many bool) ast.Model
 	if col == "" {
 		if _, back := x.modelBack(other, in.c.name.text); back {
 			in.dropped[m.name.text] = true
-			junction := x.junction(in, other, m.name.span)
-			x.diags.Warnf(diag.TSNotMapped, m.name.span, "many-to-many navigation '%s' is not extracted", m.name.text).
-				Notef("its junction table %s is created, but navigating through it is not supported yet", junction).
-				Helpf("declare the junction as a @Model with foreign keys to %s and %s, and navigate to it", in.c.name.text, target)
+			d := x.diags.Warnf(diag.TSNotMapped, m.name.span, "many-to-many navigation '%s' is not extracted", m.name.text)
+			if junction := x.junction(in, other, m.name.span); junction != "" {
+				d.Notef("its junction table %s is created, but navigating through it is not supported yet", junction)
+			}
+			d.Helpf("declare the junction as a @Model with foreign keys to %s and %s, and navigate to it", in.c.name.text, target)
 			return nil
 		}
 		x.diags.Errorf(diag.TSRelation, m.name.span, "%s has no key to %s for the navigation '%s'", target, in.c.name.text, m.name.text).
@@ -310,8 +311,12 @@ func (x *extractor) nav(in *info, m *member, target string, many bool) ast.Model
 // junction declares, once per pair of models, the junction table of their
 // implicit many-to-many as the edition describes it: named after both
 // models in alphabetical order, its key the foreign keys "left" (to the
-// first) and "right" (to the second). It returns the table's name.
+// first) and "right" (to the second). It returns the table's name, or ""
+// when a model has no primary key to reference (reported elsewhere).
 func (x *extractor) junction(a, b *info, span source.Span) string {
+	if a.pk == nil || b.pk == nil {
+		return ""
+	}
 	if b.c.name.text < a.c.name.text {
 		a, b = b, a
 	}
