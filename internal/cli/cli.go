@@ -66,7 +66,7 @@ type command struct {
 // because help refers back to it.
 func commands() []*command {
 	return []*command{
-		{name: "init", args: "[dir]", short: "create a project: schema, worker, tests, configuration and first migration", run: runInit},
+		{name: "init", args: "[--edition clo|ts] [dir]", short: "create a project: schema, worker, tests, configuration and first migration", run: runInit, flags: initFlags},
 		{name: "compile", args: "[dir]", short: "check the schema and write cidl.json to the output directory", run: runCompile},
 		{name: "check", args: "[dir]", short: "parse and check the schema, printing diagnostics", run: runCheck},
 		{name: "migrate", args: "(--binding name | --all) [flags] <name> [dir] | migrate verify [--binding name] [--db file] [dir]", short: "write the next migration of a database from the schema's changes; verify applies pending ones to a copy of its data", run: runMigrate, flags: migrateFlags},

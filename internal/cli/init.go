@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cloesce-go/cloesce/internal/idl"
@@ -19,16 +20,26 @@ import (
 	"github.com/cloesce-go/cloesce/internal/version"
 )
 
+// initFlags registers init's flags.
+func initFlags(fs *flag.FlagSet) {
+	fs.String("edition", scaffold.EditionClo, "write the models in `edition`: clo, the schema language, or ts, the decorator edition's TypeScript classes (*.cloesce.ts)")
+}
+
 // runInit writes a new project into the directory named by args: the
-// scaffold's files, then what "cloesce compile" and "cloesce migrate --all
-// initial" would write, so that the project serves as created.
-func runInit(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
+// scaffold's files, in the edition --edition names, then what "cloesce
+// compile" and "cloesce migrate --all initial" would write, so that the
+// project serves as created.
+func runInit(_ context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	dir, err := rootArg(args)
 	if err != nil {
 		return err
 	}
 	if e.envArg != "" {
 		return usagef("init writes cloesce.jsonc; --env names the config of an existing project")
+	}
+	edition := fs.Lookup("edition").Value.String()
+	if !slices.Contains(scaffold.Editions, edition) {
+		return usagef("unknown edition %q: --edition is %s", edition, strings.Join(scaffold.Editions, " or "))
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -39,6 +50,7 @@ func runInit(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
 		return err
 	}
 	opts, runtime := scaffoldOptions(abs, exe)
+	opts.Edition = edition
 	files, err := scaffold.Files(opts)
 	if err != nil {
 		return err

@@ -10,18 +10,19 @@ import (
 	"testing"
 
 	"github.com/cloesce-go/cloesce/internal/gen/gentest"
+	"github.com/cloesce-go/cloesce/internal/scaffold"
 )
 
-// newProject runs init in a new temporary directory and returns the
-// project's directory and init's output. When linkModules is set, the
-// repository's node_modules are linked into the project, as npm install
-// would provide them.
-func newProject(t *testing.T, linkModules bool) (string, string) {
+// newProject runs init with flags in a new temporary directory and
+// returns the project's directory and init's output. When linkModules is
+// set, the repository's node_modules are linked into the project, as npm
+// install would provide them.
+func newProject(t *testing.T, linkModules bool, flags ...string) (string, string) {
 	t.Helper()
 	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
 	repo := gentest.RepoRoot(t) // before run changes the directory
 	parent := t.TempDir()
-	code, stdout, stderr := run(t, parent, "init", "app")
+	code, stdout, stderr := run(t, parent, slices.Concat([]string{"init"}, flags, []string{"app"})...)
 	if code != 0 {
 		t.Fatalf("init exited %d:\n%s", code, stderr)
 	}
@@ -59,46 +60,68 @@ func projectFiles(t *testing.T, dir string) []string {
 }
 
 func TestInitWritesProject(t *testing.T) {
-	dir, stdout := newProject(t, false)
-	want := []string{
+	generated := []string{
 		".cloesce/backend.ts",
 		".cloesce/cidl.json",
 		".cloesce/cidl.ts",
 		".cloesce/client.ts",
 		".cloesce/openapi.json",
+	}
+	both := []string{
 		".gitignore",
 		"cloesce.jsonc",
 		"migrations/db/1700000000_initial.json",
 		"migrations/db/1700000000_initial.sql",
 		"package.json",
-		"src/api/main.ts",
-		"src/schema/schema.clo",
 		"src/web/index.html",
 		"test/api.test.ts",
+		"test/local.ts",
 		"test/models.test.ts",
 		"test/tsconfig.json",
 		"tsconfig.json",
 		"wrangler.jsonc",
 	}
-	if got := projectFiles(t, dir); !slices.Equal(got, want) {
-		t.Errorf("init wrote %q, want %q", got, want)
-	}
-	for _, s := range []string{"created app in app", "wrote app/migrations/db/1700000000_initial.sql", "Next steps:\n\n  cd app\n  npm install ", " dev ", "\n  npm test "} {
-		if !strings.Contains(stdout, s) {
-			t.Errorf("init's output lacks %q:\n%s", s, stdout)
+	clo := slices.Concat(generated, both, []string{"src/api/main.ts", "src/schema/schema.clo"})
+	for _, tt := range []struct {
+		flags    []string
+		files    []string
+		wrangler []string // what wrangler.jsonc holds
+	}{
+		{nil, clo, []string{`"main": "src/api/main.ts"`}},
+		{[]string{"--edition", "clo"}, clo, []string{`"main": "src/api/main.ts"`}},
+		{[]string{"--edition=ts"},
+			slices.Concat(generated, []string{".cloesce/workers.ts", "README.md"}, both, []string{"src/data/main.cloesce.ts", "src/data/models.cloesce.ts"}),
+			[]string{`"main": ".cloesce/workers.ts"`, `"binding": "bucket"`, `"myVariable": ""`}},
+	} {
+		name := strings.Join(tt.flags, " ")
+		if name == "" {
+			name = "default"
 		}
-	}
-	wranglerConfig, _ := os.ReadFile(filepath.Join(dir, "wrangler.jsonc"))
-	for _, s := range []string{`"main": "src/api/main.ts"`, `"binding": "db"`, `"migrations_dir": "migrations/db"`} {
-		if !strings.Contains(string(wranglerConfig), s) {
-			t.Errorf("wrangler.jsonc lacks %s:\n%s", s, wranglerConfig)
-		}
-	}
+		t.Run(name, func(t *testing.T) {
+			dir, stdout := newProject(t, false, tt.flags...)
+			want := slices.Clone(tt.files)
+			slices.Sort(want)
+			if got := projectFiles(t, dir); !slices.Equal(got, want) {
+				t.Errorf("init wrote %q, want %q", got, want)
+			}
+			for _, s := range []string{"created app in app", "wrote app/migrations/db/1700000000_initial.sql", "Next steps:\n\n  cd app\n  npm install ", " dev ", "\n  npm test "} {
+				if !strings.Contains(stdout, s) {
+					t.Errorf("init's output lacks %q:\n%s", s, stdout)
+				}
+			}
+			wranglerConfig, _ := os.ReadFile(filepath.Join(dir, "wrangler.jsonc"))
+			for _, s := range append([]string{`"binding": "db"`, `"migrations_dir": "migrations/db"`}, tt.wrangler...) {
+				if !strings.Contains(string(wranglerConfig), s) {
+					t.Errorf("wrangler.jsonc lacks %s:\n%s", s, wranglerConfig)
+				}
+			}
 
-	// The project is as cloesce migrate would leave it: nothing to write.
-	code, stdout, stderr := run(t, dir, "migrate", "--all", "--dry-run", "check")
-	if code != 0 || !strings.Contains(stdout, `D1 database "db": no changes`) {
-		t.Errorf("migrate --dry-run exited %d:\n%s%s", code, stdout, stderr)
+			// The project is as cloesce migrate would leave it: nothing to write.
+			code, stdout, stderr := run(t, dir, "migrate", "--all", "--dry-run", "check")
+			if code != 0 || !strings.Contains(stdout, `D1 database "db": no changes`) {
+				t.Errorf("migrate --dry-run exited %d:\n%s%s", code, stdout, stderr)
+			}
+		})
 	}
 }
 
@@ -190,6 +213,14 @@ func TestInitRefuses(t *testing.T) {
 			t.Errorf("%q exited %d, want %d", args, code, exitUsage)
 		}
 	}
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, dir, "init", "--edition", "js", "app")
+	if want := `unknown edition "js": --edition is clo or ts`; code != exitUsage || !strings.Contains(stderr, want) {
+		t.Errorf("init --edition js exited %d, want %d with %q:\n%s%s", code, exitUsage, want, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "app")); err == nil {
+		t.Error("init wrote files for an unknown edition")
+	}
 }
 
 func TestInitAcceptsDotfiles(t *testing.T) {
@@ -265,35 +296,52 @@ func TestCompilerCommand(t *testing.T) {
 	}
 }
 
-// TestInitTypeChecks checks the new project under tsc --strict: the
-// Worker with the generated backend, and the tests with the client.
+// TestInitTypeChecks checks the new project of each edition under tsc
+// --strict: the Worker with the generated backend (the models and main of
+// the decorator edition, with the Worker compile generates), and the
+// tests with the client.
 func TestInitTypeChecks(t *testing.T) {
 	tsc := gentest.Tool(t, "tsc")
-	dir, _ := newProject(t, true)
-	gentest.Run(t, dir, tsc, "-p", ".")
-	gentest.Run(t, dir, tsc, "-p", "test")
+	for _, edition := range scaffold.Editions {
+		t.Run(edition, func(t *testing.T) {
+			dir, _ := newProject(t, true, "--edition", edition)
+			gentest.Run(t, dir, tsc, "-p", ".")
+			gentest.Run(t, dir, tsc, "-p", "test")
+		})
+	}
 }
 
-// TestScaffoldTests runs the new project's own test script, which serves
-// it with wrangler dev and drives it through the generated client. The
-// project comes from the real binary, since its scripts run the compiler.
+// TestScaffoldTests runs the new project's own test script, in each
+// edition, which serves it with wrangler dev and drives it through the
+// generated client, and uses its models on Miniflare. The project comes
+// from the real binary, since its scripts run the compiler.
 func TestScaffoldTests(t *testing.T) {
 	repo := gentest.RepoRoot(t)
 	bin := filepath.Join(t.TempDir(), "cloesce")
 	gentest.Run(t, repo, "go", "build", "-o", bin, "./cmd/cloesce")
-	parent := t.TempDir()
-	gentest.Run(t, parent, bin, "init", "app")
-	dir := filepath.Join(parent, "app")
-	if err := os.Symlink(filepath.Join(repo, "node_modules"), filepath.Join(dir, "node_modules")); err != nil {
-		t.Fatal(err)
-	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := gentest.Run(t, dir, npm, "test")
-	if !strings.Contains(string(out), "Tests  4 passed (4)") {
-		t.Errorf("npm test passed, but not the scaffold's 3 tests:\n%s", out)
+	for _, tt := range []struct {
+		edition string
+		tests   int
+	}{
+		{scaffold.EditionClo, 4},
+		{scaffold.EditionTS, 7},
+	} {
+		t.Run(tt.edition, func(t *testing.T) {
+			parent := t.TempDir()
+			gentest.Run(t, parent, bin, "init", "--edition", tt.edition, "app")
+			dir := filepath.Join(parent, "app")
+			if err := os.Symlink(filepath.Join(repo, "node_modules"), filepath.Join(dir, "node_modules")); err != nil {
+				t.Fatal(err)
+			}
+			out := gentest.Run(t, dir, npm, "test")
+			if want := fmt.Sprintf("Tests  %d passed (%d)", tt.tests, tt.tests); !strings.Contains(string(out), want) {
+				t.Errorf("npm test passed, but not the scaffold's %d tests:\n%s", tt.tests, out)
+			}
+		})
 	}
 }
 
