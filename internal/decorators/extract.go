@@ -48,6 +48,7 @@ type info struct {
 	members map[string]*member // properties by name
 	selects map[*member]string // the key a navigation's decorator selects, "" if reported wrong
 	dropped map[string]bool    // properties left out with a warning (W0609)
+	lists   []KVList           // KV prefix lists, which the edition's Orm fills
 }
 
 // An fkey is a column referencing the primary key of model target.

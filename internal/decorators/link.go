@@ -23,7 +23,17 @@ type Class struct {
 	// Deps are a service's injected properties; an injectable service
 	// (without HTTP methods) is registered with them.
 	Deps       []Arg
-	Injectable bool // a @Service without HTTP methods
+	Injectable bool     // a @Service without HTTP methods
+	Lists      []KVList // a model's KV prefix lists
+}
+
+// A KVList is a model property holding every value of a KV namespace
+// under a prefix (@KV("settings/", ns) all: KValue<T>[]): the schema has
+// no such field, so the edition's Orm fills it.
+type KVList struct {
+	Name      string
+	Namespace string // the KV binding
+	Prefix    string // a key format: its {field} placeholders are filled from the object
 }
 
 // A Method is an HTTP method with its parameters in the order the class
@@ -87,6 +97,7 @@ func (x *extractor) link(in *info, diags *diag.List) *Class {
 			c.Methods = append(c.Methods, x.linkMethod(m))
 		}
 	}
+	c.Lists = in.lists
 	if c.Service {
 		for _, m := range x.serviceProps(in) {
 			c.Deps = append(c.Deps, Arg{Name: m.name.text, Inject: x.injectName(m.typ)})

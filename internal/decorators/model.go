@@ -384,9 +384,14 @@ func (x *extractor) storeField(in *info, m *member, d *decorator, kind ast.Store
 	t := stripUndefined(m.typ)
 	if t.array {
 		in.dropped[m.name.text] = true
-		x.diags.Warnf(diag.TSNotMapped, m.name.span, "the prefix list '%s' is not extracted", m.name.text).
-			Notef("the schema lists a template's keys itself; a field holding them is not expressible yet").
-			Helpf("list the keys in a method with env.%s.list({ prefix: \"%s\" })", binding.text, key.value)
+		d := x.diags.Warnf(diag.TSNotMapped, m.name.span, "the prefix list '%s' is not part of the schema", m.name.text)
+		if kind == ast.KV {
+			in.lists = append(in.lists, KVList{Name: m.name.text, Namespace: binding.text, Prefix: key.value})
+			d.Notef("the edition's Orm fills it when an include tree names it (get, list, hydrate); generated CRUD methods and the client do not carry it")
+		} else {
+			d.Notef("a field holding a bucket's objects under a prefix is not expressible")
+		}
+		d.Helpf("list the keys in a method with env.%s.list({ prefix: \"%s\" })", binding.text, key.value)
 		return nil
 	}
 	tmpl := &ast.Template{Pos: ast.Pos{S: d.span}, Name: ident(m.name), Params: &ast.Params{Pos: ast.Pos{S: key.span}}, Key: keyFormat(key), Braces: ast.Braces{Close: -1}}

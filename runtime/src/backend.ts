@@ -8,6 +8,7 @@
 import { CloesceApp as App } from "./app.js";
 import type { Schema, Tree } from "./cidl.js";
 import { Orm as CoreOrm, modelMeta, type ModelMeta } from "./orm.js";
+import { fillKey } from "./keys.js";
 import { modelInfo } from "./schema.js";
 import { select } from "./select.js";
 import { HttpResult as CoreResult, KValue, type DeepPartial } from "./shared.js";
@@ -173,6 +174,68 @@ async function initialise(service: object): Promise<CoreResult<unknown> | undefi
   return r instanceof CoreResult && !r.ok ? r : undefined;
 }
 
+/**
+ * A KV prefix list of a class (@KV("settings/", ns) all: KValue<T>[]):
+ * the namespace's binding and the prefix, a key format whose {field}
+ * placeholders the object fills.
+ */
+export interface PrefixList {
+  namespace: string;
+  prefix: string;
+}
+
+const prefixListsOf = new WeakMap<Class, Record<string, PrefixList>>();
+
+/**
+ * Declares the prefix lists of a class, which the schema has no field
+ * for: the edition's Orm fills those an include tree names. The generated
+ * workers.ts calls it.
+ */
+export function prefixLists(ctor: Class, lists: Record<string, PrefixList>): void {
+  prefixListsOf.set(ctor, lists);
+}
+
+/**
+ * Fills the prefix lists tree names on obj, and on the objects of the
+ * navigations it includes: every value under the prefix, by key.
+ */
+async function fillLists(ctor: Class, obj: unknown, tree: Tree, env: object): Promise<void> {
+  if (typeof obj !== "object" || obj === null) return;
+  const { schema, classes } = linkedSchema();
+  const o = obj as Record<string, unknown>;
+  const lists = prefixListsOf.get(ctor) ?? {};
+  const work: Promise<unknown>[] = [];
+  for (const [name, list] of Object.entries(lists)) {
+    if (tree[name]) work.push(listValues(env, list, o).then((values) => (o[name] = values)));
+  }
+  for (const nav of modelInfo(schema, nameOf(ctor)).model.navigations) {
+    const sub = tree[nav.name];
+    const cls = classes.get(nav.model);
+    if (!sub || !cls) continue;
+    const v = o[nav.name];
+    for (const el of Array.isArray(v) ? v : [v]) work.push(fillLists(cls, el, sub, env));
+  }
+  await Promise.all(work);
+}
+
+/** The values of a namespace under a prefix list's prefix, with their metadata, by key. */
+async function listValues(env: object, list: PrefixList, obj: Record<string, unknown>): Promise<KValue<unknown>[]> {
+  const ns = (env as Record<string, KVNamespace | undefined>)[list.namespace];
+  if (!ns) throw new Error(`cloesce: the environment has no KV binding ${list.namespace}`);
+  const prefix = fillKey(list.prefix, obj);
+  const keys: string[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const page: KVNamespaceListResult<unknown, string> = await ns.list({ prefix, cursor });
+    keys.push(...page.keys.map((k) => k.name));
+    if (page.list_complete) break;
+    cursor = page.cursor;
+  }
+  return Promise.all(keys.map(async (k) => {
+    const { value, metadata } = await ns.getWithMetadata(k, "json");
+    return new KValue(value, metadata);
+  }));
+}
+
 /** The key of Orm.get: the primary key value, and the key parameters of KV and R2 keys. */
 export interface GetArgs<T> {
   id?: unknown;
@@ -215,16 +278,18 @@ export class Orm {
     const tree = treeOf(args.includeTree);
     const seed = args.keyParams ?? {};
     const pk = meta.model.primary_key;
-    if (pk.length === 0) return instance(ctor, await CoreOrm.get(meta, this.storage(), { include: tree, seed }));
-    const sql = `SELECT * FROM (${select(meta.schema, meta.model, null, tree)}) WHERE "${pk[0]!.name}" = ?`;
-    const found = await CoreOrm.get<T>(meta, this.storage(), { query: this.db(meta).prepare(sql).bind(args.id), include: tree, seed });
-    return found === null ? undefined : instance(ctor, found);
+    // A model with a table is found by its key; one of KV and R2 fields alone always exists.
+    let query: D1PreparedStatement | undefined;
+    if (pk.length > 0) query = this.db(meta).prepare(`SELECT * FROM (${select(meta.schema, meta.model, null, tree)}) WHERE "${pk[0]!.name}" = ?`).bind(args.id);
+    const found = await CoreOrm.get<T>(meta, this.storage(), { query, include: tree, seed });
+    return found === null ? undefined : this.filled(ctor, found, tree);
   }
 
   /** Every object, by primary key, hydrated along includeTree. */
   async list<T>(ctor: Class<T>, includeTree?: IncludeTree<T>): Promise<T[]> {
-    const found = await CoreOrm.list<T>(metaOf(ctor), this.storage(), { include: treeOf(includeTree) });
-    return found.map((o) => instance(ctor, o));
+    const tree = treeOf(includeTree);
+    const found = await CoreOrm.list<T>(metaOf(ctor), this.storage(), { include: tree });
+    return Promise.all(found.map((o) => this.filled(ctor, o, tree)));
   }
 
   /** Fetches the KV and R2 fields of base (an object or an array of them) along includeTree. */
@@ -232,13 +297,21 @@ export class Orm {
   async hydrate<T>(ctor: Class<T>, args: HydrateArgs<T, unknown>): Promise<T>;
   async hydrate<T>(ctor: Class<T>, args: HydrateArgs<T, unknown>): Promise<T | T[]> {
     const meta = metaOf(ctor);
-    const one = async (o: unknown) => instance(ctor, await CoreOrm.hydrate<T>(meta, this.storage(), { ...(o as object), ...args.keyParams }, treeOf(args.includeTree)));
+    const tree = treeOf(args.includeTree);
+    const one = async (o: unknown) => this.filled(ctor, await CoreOrm.hydrate<T>(meta, this.storage(), { ...(o as object), ...args.keyParams }, tree), tree);
     return Array.isArray(args.base) ? Promise.all(args.base.map(one)) : one(args.base);
   }
 
   /** Creates or updates an object graph in one batch with its KV fields; returns it as includeTree selects it. */
   async upsert<T>(ctor: Class<T>, obj: DeepPartial<T>, includeTree?: IncludeTree<T>): Promise<T> {
-    return instance(ctor, await CoreOrm.save<T>(metaOf(ctor), this.storage(), obj, treeOf(includeTree)));
+    const tree = treeOf(includeTree);
+    return this.filled(ctor, await CoreOrm.save<T>(metaOf(ctor), this.storage(), obj, tree), tree);
+  }
+
+  /** obj as an instance of ctor, with the prefix lists tree names filled. */
+  private async filled<T>(ctor: Class<T>, obj: T, tree: Tree): Promise<T> {
+    await fillLists(ctor, obj, tree, this.env);
+    return instance(ctor, obj);
   }
 
   private storage() {

@@ -61,6 +61,16 @@ func Generate(s *idl.Schema, l *decorators.Linkage, opts Options) []byte {
 	g.p.Line("export { cidl };")
 	g.p.Args("export const constructorRegistry = { ", names, " };")
 	g.p.Line("$ed.CloesceApp.init(cidl, constructorRegistry);")
+	for _, c := range l.Classes {
+		if len(c.Lists) == 0 {
+			continue
+		}
+		items := make([]string, len(c.Lists))
+		for i, kl := range c.Lists {
+			items[i] = ts.Prop(kl.Name) + ": { namespace: " + ts.Quote(kl.Namespace) + ", prefix: " + ts.Quote(kl.Prefix) + " }"
+		}
+		g.p.Args("$ed.prefixLists("+c.Name+", { ", items, " });")
+	}
 	g.p.Gap()
 	g.p.Line("/** The app with the classes registered. */")
 	g.p.Block("export function linkedApp(): $ed.CloesceApp {", func() { g.register(l) }, "}")
