@@ -49,6 +49,7 @@ type info struct {
 	selects map[*member]string // the key a navigation's decorator selects, "" if reported wrong
 	dropped map[string]bool    // properties left out with a warning (W0609)
 	lists   []KVList           // KV prefix lists, which the edition's Orm fills
+	manys   []ManyToMany       // many-to-many navigations, which the edition's Orm reads
 }
 
 // An fkey is a column referencing the primary key of model target.

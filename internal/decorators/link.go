@@ -23,8 +23,21 @@ type Class struct {
 	// Deps are a service's injected properties; an injectable service
 	// (without HTTP methods) is registered with them.
 	Deps       []Arg
-	Injectable bool     // a @Service without HTTP methods
-	Lists      []KVList // a model's KV prefix lists
+	Injectable bool         // a @Service without HTTP methods
+	Lists      []KVList     // a model's KV prefix lists
+	Manys      []ManyToMany // a model's many-to-many navigations
+}
+
+// A ManyToMany is a navigation through an implicit junction table
+// (students: Student[] on Course, and courses: Course[] on Student): the
+// schema has the junction model but no such navigation, so the edition's
+// Orm reads it.
+type ManyToMany struct {
+	Name     string
+	Model    string // the model navigated to
+	Junction string // the junction model
+	Near     string // the junction's column referencing this model
+	Far      string // the one referencing Model
 }
 
 // A KVList is a model property holding every value of a KV namespace
@@ -97,7 +110,7 @@ func (x *extractor) link(in *info, diags *diag.List) *Class {
 			c.Methods = append(c.Methods, x.linkMethod(m))
 		}
 	}
-	c.Lists = in.lists
+	c.Lists, c.Manys = in.lists, in.manys
 	if c.Service {
 		for _, m := range x.serviceProps(in) {
 			c.Deps = append(c.Deps, Arg{Name: m.name.text, Inject: x.injectName(m.typ)})

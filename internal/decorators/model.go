@@ -293,11 +293,16 @@ func (x *extractor) nav(in *info, m *member, target string, many bool) ast.Model
 	if col == "" {
 		if _, back := x.modelBack(other, in.c.name.text); back {
 			in.dropped[m.name.text] = true
-			d := x.diags.Warnf(diag.TSNotMapped, m.name.span, "many-to-many navigation '%s' is not extracted", m.name.text)
-			if junction := x.junction(in, other, m.name.span); junction != "" {
-				d.Notef("its junction table %s is created, but navigating through it is not supported yet", junction)
+			d := x.diags.Warnf(diag.TSNotMapped, m.name.span, "many-to-many navigation '%s' is not part of the schema", m.name.text)
+			if junction := x.junction(in, other, m.name.span); junction != "" && in != other {
+				near, far := "left", "right"
+				if other.c.name.text < in.c.name.text {
+					near, far = far, near
+				}
+				in.manys = append(in.manys, ManyToMany{Name: m.name.text, Model: target, Junction: junction, Near: near, Far: far})
+				d.Notef("its junction table %s is created, and the edition's Orm reads through it; generated CRUD methods and the client do not carry it", junction)
 			}
-			d.Helpf("declare the junction as a @Model with foreign keys to %s and %s, and navigate to it", in.c.name.text, target)
+			d.Helpf("to navigate in the schema, declare the junction as a @Model with foreign keys to %s and %s, and navigate to it", in.c.name.text, target)
 			return nil
 		}
 		x.diags.Errorf(diag.TSRelation, m.name.span, "%s has no key to %s for the navigation '%s'", target, in.c.name.text, m.name.text).

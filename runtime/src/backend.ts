@@ -196,26 +196,78 @@ export function prefixLists(ctor: Class, lists: Record<string, PrefixList>): voi
 }
 
 /**
- * Fills the prefix lists tree names on obj, and on the objects of the
- * navigations it includes: every value under the prefix, by key.
+ * A many-to-many navigation of a class through its implicit junction
+ * model: the model navigated to, the junction, and the junction's
+ * columns referencing this model (near) and that one (far).
  */
-async function fillLists(ctor: Class, obj: unknown, tree: Tree, env: object): Promise<void> {
+export interface ManyToMany {
+  model: string;
+  junction: string;
+  near: string;
+  far: string;
+}
+
+const manyToManyOf = new WeakMap<Class, Record<string, ManyToMany>>();
+
+/**
+ * Declares the many-to-many navigations of a class, which the schema has
+ * the junction of but no navigation for: the edition's Orm reads those
+ * an include tree names. The generated workers.ts calls it.
+ */
+export function manyToMany(ctor: Class, navs: Record<string, ManyToMany>): void {
+  manyToManyOf.set(ctor, navs);
+}
+
+/**
+ * Fills what the schema cannot hydrate and tree names, on obj and on the
+ * objects of the navigations it includes: prefix lists (every value under
+ * the prefix, by key) and many-to-many navigations (the related objects by
+ * key, hydrated along their own tree).
+ */
+async function fillExtras(ctor: Class, obj: unknown, tree: Tree, env: object): Promise<void> {
   if (typeof obj !== "object" || obj === null) return;
   const { schema, classes } = linkedSchema();
   const o = obj as Record<string, unknown>;
-  const lists = prefixListsOf.get(ctor) ?? {};
   const work: Promise<unknown>[] = [];
-  for (const [name, list] of Object.entries(lists)) {
+  for (const [name, list] of Object.entries(prefixListsOf.get(ctor) ?? {})) {
     if (tree[name]) work.push(listValues(env, list, o).then((values) => (o[name] = values)));
+  }
+  for (const [name, nav] of Object.entries(manyToManyOf.get(ctor) ?? {})) {
+    const sub = tree[name];
+    if (sub) work.push(related(ctor, nav, o, sub, env).then((values) => (o[name] = values)));
   }
   for (const nav of modelInfo(schema, nameOf(ctor)).model.navigations) {
     const sub = tree[nav.name];
     const cls = classes.get(nav.model);
     if (!sub || !cls) continue;
     const v = o[nav.name];
-    for (const el of Array.isArray(v) ? v : [v]) work.push(fillLists(cls, el, sub, env));
+    for (const el of Array.isArray(v) ? v : [v]) work.push(fillExtras(cls, el, sub, env));
   }
   await Promise.all(work);
+}
+
+/** The objects obj is related to through a many-to-many's junction, by key, as instances hydrated along tree. */
+async function related(ctor: Class, nav: ManyToMany, obj: Record<string, unknown>, tree: Tree, env: object): Promise<unknown[]> {
+  const { schema, classes } = linkedSchema();
+  const target = modelMeta(schema, nav.model);
+  const key = modelInfo(schema, nameOf(ctor)).model.primary_key[0]!.name;
+  const targetKey = target.model.primary_key[0]!.name;
+  const sql =
+    `SELECT * FROM (${select(schema, target.model, null, tree)}) WHERE "${targetKey}" IN ` +
+    `(SELECT "${nav.far}" FROM "${nav.junction}" WHERE "${nav.near}" = ?) ORDER BY "${targetKey}"`;
+  const found = await CoreOrm.list<unknown>(target, { env }, { query: d1Of(env, target).prepare(sql).bind(obj[key]), include: tree });
+  const cls = classes.get(nav.model);
+  if (!cls) return found;
+  await Promise.all(found.map((o) => fillExtras(cls, o, tree, env)));
+  return found.map((o) => instance(cls, o));
+}
+
+/** The D1 database of a model with a table. */
+function d1Of(env: object, meta: ModelMeta): D1Database {
+  const name = meta.model.backing!.binding;
+  const db = (env as Record<string, D1Database | undefined>)[name];
+  if (!db) throw new Error(`cloesce: the environment has no D1 binding ${name}`);
+  return db;
 }
 
 /** The values of a namespace under a prefix list's prefix, with their metadata, by key. */
@@ -280,7 +332,7 @@ export class Orm {
     const pk = meta.model.primary_key;
     // A model with a table is found by its key; one of KV and R2 fields alone always exists.
     let query: D1PreparedStatement | undefined;
-    if (pk.length > 0) query = this.db(meta).prepare(`SELECT * FROM (${select(meta.schema, meta.model, null, tree)}) WHERE "${pk[0]!.name}" = ?`).bind(args.id);
+    if (pk.length > 0) query = d1Of(this.env, meta).prepare(`SELECT * FROM (${select(meta.schema, meta.model, null, tree)}) WHERE "${pk[0]!.name}" = ?`).bind(args.id);
     const found = await CoreOrm.get<T>(meta, this.storage(), { query, include: tree, seed });
     return found === null ? undefined : this.filled(ctor, found, tree);
   }
@@ -308,9 +360,9 @@ export class Orm {
     return this.filled(ctor, await CoreOrm.save<T>(metaOf(ctor), this.storage(), obj, tree), tree);
   }
 
-  /** obj as an instance of ctor, with the prefix lists tree names filled. */
+  /** obj as an instance of ctor, with what the schema cannot hydrate and tree names filled (fillExtras). */
   private async filled<T>(ctor: Class<T>, obj: T, tree: Tree): Promise<T> {
-    await fillLists(ctor, obj, tree, this.env);
+    await fillExtras(ctor, obj, tree, this.env);
     return instance(ctor, obj);
   }
 
@@ -318,12 +370,6 @@ export class Orm {
     return { env: this.env };
   }
 
-  private db(meta: ModelMeta): D1Database {
-    const name = meta.model.backing!.binding;
-    const db = (this.env as Record<string, D1Database | undefined>)[name];
-    if (!db) throw new Error(`cloesce: the environment has no D1 binding ${name}`);
-    return db;
-  }
 }
 
 /** An include tree as the runtime reads it; none includes nothing (the edition has no default). */

@@ -62,14 +62,14 @@ func Generate(s *idl.Schema, l *decorators.Linkage, opts Options) []byte {
 	g.p.Args("export const constructorRegistry = { ", names, " };")
 	g.p.Line("$ed.CloesceApp.init(cidl, constructorRegistry);")
 	for _, c := range l.Classes {
-		if len(c.Lists) == 0 {
-			continue
-		}
-		items := make([]string, len(c.Lists))
-		for i, kl := range c.Lists {
-			items[i] = ts.Prop(kl.Name) + ": { namespace: " + ts.Quote(kl.Namespace) + ", prefix: " + ts.Quote(kl.Prefix) + " }"
-		}
-		g.p.Args("$ed.prefixLists("+c.Name+", { ", items, " });")
+		g.declare("prefixLists", c.Name, len(c.Lists), func(i int) string {
+			kl := c.Lists[i]
+			return ts.Prop(kl.Name) + ": { namespace: " + ts.Quote(kl.Namespace) + ", prefix: " + ts.Quote(kl.Prefix) + " }"
+		})
+		g.declare("manyToMany", c.Name, len(c.Manys), func(i int) string {
+			m := c.Manys[i]
+			return ts.Prop(m.Name) + ": { model: " + ts.Quote(m.Model) + ", junction: " + ts.Quote(m.Junction) + ", near: " + ts.Quote(m.Near) + ", far: " + ts.Quote(m.Far) + " }"
+		})
 	}
 	g.p.Gap()
 	g.p.Line("/** The app with the classes registered. */")
@@ -99,6 +99,19 @@ type gen struct {
 	s     *idl.Schema
 	p     ts.Printer
 	avoid map[string]bool
+}
+
+// declare writes $ed.<fn>(class, { ... }) with n properties, which the
+// edition's Orm handles beyond the schema; nothing when n is 0.
+func (g *gen) declare(fn, class string, n int, item func(i int) string) {
+	if n == 0 {
+		return
+	}
+	items := make([]string, n)
+	for i := range items {
+		items[i] = item(i)
+	}
+	g.p.Args("$ed."+fn+"("+class+", { ", items, " });")
 }
 
 // register writes the app with an implementation per class with HTTP
