@@ -46,7 +46,7 @@ var allowed = map[string][]string{
 	// The language server: an editor's front end to the same stages as
 	// cli (config, parser, sema, the formatter), reading the project's
 	// files itself; its wire protocol depends on nothing of ours.
-	"internal/lsp":          {"internal/config", "internal/diag", "internal/idl", "internal/lsp/protocol", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/format", "internal/syntax/parser", "internal/syntax/scanner", "internal/syntax/token", "internal/version"},
+	"internal/lsp":          {"internal/config", "internal/decorators", "internal/diag", "internal/idl", "internal/lsp/protocol", "internal/sema", "internal/source", "internal/syntax/ast", "internal/syntax/format", "internal/syntax/parser", "internal/syntax/scanner", "internal/syntax/token", "internal/version"},
 	"internal/lsp/protocol": nil,
 	"internal/doccorpus":    nil, // tests only
 

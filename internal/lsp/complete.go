@@ -3,7 +3,6 @@ package lsp
 import (
 	"cmp"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -71,7 +70,7 @@ func (s *server) completion(params json.RawMessage) (any, *protocol.Error) {
 	if err != nil {
 		return nil, protocol.Errorf(protocol.InvalidParams, "%v", err)
 	}
-	if ext := filepath.Ext(path); ext != ".clo" && ext != ".cloesce" {
+	if !isCloesce(path) {
 		return nil, errNoAnswer
 	}
 	proj := s.projectOf(path)

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/cloesce-go/cloesce/internal/decorators"
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/lsp/protocol"
 	"github.com/cloesce-go/cloesce/internal/source"
@@ -128,6 +130,9 @@ func (s *server) documentSymbol(params json.RawMessage) (any, *protocol.Error) {
 	if rerr != nil {
 		return nil, rerr
 	}
+	if !isCloesce(pf.path) {
+		return nil, errNoAnswer // TypeScript's outline is the one of a .cloesce.ts file
+	}
 	syms := s.outline(snap, pf.file)
 	if s.hierarchy {
 		return syms, nil
@@ -211,7 +216,7 @@ func (s *server) outline(snap *snapshot, f *ast.File) []protocol.DocumentSymbol 
 			for _, t := range d.Templates {
 				detail := ""
 				if t.Key != nil {
-					detail = t.Key.Lit.Raw
+					detail = keyText(t.Key)
 				}
 				children = append(children, sym(t, t.Name, protocol.SymbolKey, detail, nil))
 			}
@@ -235,7 +240,7 @@ func (s *server) outline(snap *snapshot, f *ast.File) []protocol.DocumentSymbol 
 			for _, m := range d.Methods {
 				detail := identName(m.Verb) + " " + paramsText(m.Params)
 				if m.Result != nil {
-					detail += " -> " + m.Result.Span().Text()
+					detail += " -> " + typeText(m.Result, "")
 				}
 				children = append(children, sym(m, m.Name, protocol.SymbolMethod, detail, nil))
 			}
@@ -253,27 +258,83 @@ func identName(id *ast.Ident) string {
 	return id.Name
 }
 
-// typeText is a field's type as written, or what when it has none.
+// extracted reports whether n was extracted from a .cloesce.ts file: its
+// span holds TypeScript, not the schema's text, so what hover shows of
+// it is written from the tree.
+func extracted(n ast.Node) bool {
+	s := n.Span()
+	return s.File != nil && decorators.IsSource(s.File.Name)
+}
+
+// typeText is a field's type as written, or what when it has none; an
+// extracted type as the schema reads it (int for Integer, option<T> for
+// T | null).
 func typeText(t *ast.TypeExpr, what string) string {
-	if t == nil {
+	switch {
+	case t == nil:
 		return what
+	case !extracted(t):
+		return t.Span().Text()
+	case t.Arg != nil:
+		return identName(t.Name) + "<" + typeText(t.Arg, what) + ">"
 	}
-	return t.Span().Text()
+	return identName(t.Name)
+}
+
+// refText is "Model::field(key)" as written, or as the schema reads an
+// extracted one (whose span is a decorator or a property).
+func refText(r *ast.FieldRef) string {
+	if !extracted(r) {
+		return r.Span().Text()
+	}
+	s := identName(r.Model) + "::" + identName(r.Field)
+	if r.Key != nil {
+		s += "(" + r.Key.Name + ")"
+	}
+	return s
 }
 
 func refsText(refs []*ast.FieldRef) string {
 	parts := make([]string, len(refs))
 	for i, r := range refs {
-		parts[i] = r.Span().Text()
+		parts[i] = refText(r)
 	}
 	return strings.Join(parts, ", ")
 }
 
+// paramsText is a parameter list on one line; an extracted one written
+// from the tree (a method's is "(self, a: string)").
 func paramsText(ps *ast.Params) string {
-	if ps == nil {
+	switch {
+	case ps == nil:
 		return "()"
+	case !extracted(ps):
+		return collapse(ps.Span().Text())
 	}
-	return collapse(ps.Span().Text())
+	parts := make([]string, len(ps.List))
+	for i, p := range ps.List {
+		parts[i] = identName(p.Name)
+		if p.Type != nil {
+			parts[i] += ": " + typeText(p.Type, "")
+		}
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// keyText is a key format as written, in the schema's quotes.
+func keyText(k *ast.KeyFormat) string {
+	if !extracted(k) {
+		return k.Lit.Raw
+	}
+	var b strings.Builder
+	for _, p := range k.Parts {
+		if p.Param {
+			b.WriteString("{" + p.Text + "}")
+		} else {
+			b.WriteString(p.Text)
+		}
+	}
+	return strconv.Quote(b.String())
 }
 
 // collapse puts text written over several lines on one.
@@ -355,6 +416,9 @@ func (s *server) formatting(params json.RawMessage) (any, *protocol.Error) {
 	if err != nil {
 		return nil, protocol.Errorf(protocol.InvalidParams, "%v", err)
 	}
+	if !isCloesce(path) {
+		return nil, errNoAnswer // a .cloesce.ts file is TypeScript's to format
+	}
 	var text string
 	var l *lines
 	if d := s.docs[path]; d != nil {
@@ -413,6 +477,9 @@ func (s *server) prepareRename(params json.RawMessage) (any, *protocol.Error) {
 	if rerr != nil || !ok || !renamable(occ.sym) {
 		return nil, rerr
 	}
+	if rerr := snap.index.checkTS(occ.sym); rerr != nil {
+		return nil, rerr
+	}
 	return protocol.PrepareRenameResult{Range: s.rangeOf(snap, occ.span), Placeholder: occ.sym.name}, nil
 }
 
@@ -432,6 +499,9 @@ func (s *server) rename(params json.RawMessage) (any, *protocol.Error) {
 		return nil, protocol.Errorf(protocol.RequestFailed, "there is no model, field or other declared name here to rename")
 	}
 	sym := occ.sym
+	if rerr := snap.index.checkTS(sym); rerr != nil {
+		return nil, rerr
+	}
 	if msg := snap.index.checkRename(sym, p.NewName); msg != "" {
 		return nil, protocol.Errorf(protocol.RequestFailed, "%s", msg)
 	}
@@ -441,6 +511,29 @@ func (s *server) rename(params json.RawMessage) (any, *protocol.Error) {
 		edit.Changes[uri] = append(edit.Changes[uri], protocol.TextEdit{Range: s.rangeOf(snap, o.span), NewText: p.NewName})
 	}
 	return edit, nil
+}
+
+// checkTS refuses to rename a name that a .cloesce.ts file declares
+// or uses: it is a class or property there, which TypeScript code uses
+// too, so TypeScript's rename is the one that can change it.
+func (x *index) checkTS(sym *symbol) *protocol.Error {
+	if !x.inTS(sym) {
+		return nil
+	}
+	return protocol.Errorf(protocol.RequestFailed, "'%s' is written in a .cloesce.ts file: rename it there with TypeScript's rename, then where the .clo files use it", sym.name)
+}
+
+// inTS reports whether a .cloesce.ts file declares or uses sym.
+func (x *index) inTS(sym *symbol) bool {
+	if sym.decl.IsValid() && decorators.IsSource(sym.decl.File.Name) {
+		return true
+	}
+	for file, occs := range x.byFile {
+		if decorators.IsSource(file) && slices.ContainsFunc(occs, func(o occ) bool { return o.sym == sym }) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkRename says why sym cannot be called name, or "".

@@ -310,10 +310,10 @@ func (h *hoverer) store(sym *symbol) {
 func templateHead(t *ast.Template) string {
 	s := t.Name.Name + paramsText(t.Params)
 	if t.Result != nil {
-		s += " -> " + t.Result.Span().Text()
+		s += " -> " + typeText(t.Result, "")
 	}
 	if t.Key != nil {
-		s += " { " + t.Key.Lit.Raw + " }"
+		s += " { " + keyText(t.Key) + " }"
 	}
 	return s
 }
@@ -403,7 +403,7 @@ func (h *hoverer) field(sym *symbol) {
 				if fb.Optional != nil {
 					opt = " (optional)"
 				}
-				h.para("Foreign key to `%s`%s.", collapse(fb.Refs[sym.pos].Span().Text()), opt)
+				h.para("Foreign key to `%s`%s.", collapse(refText(fb.Refs[sym.pos])), opt)
 			}
 		}
 		if f != nil && m != nil && m.Backing != nil {
@@ -551,7 +551,7 @@ func (h *hoverer) method(sym *symbol) {
 	}
 	head := identName(md.Verb) + " " + md.Name.Name + paramsText(md.Params)
 	if md.Result != nil {
-		head += " -> " + md.Result.Span().Text()
+		head += " -> " + typeText(md.Result, "")
 	}
 	h.code("%s", head)
 	m := h.model(sym.owner)
@@ -638,7 +638,9 @@ var keywordDocs = map[string]string{
 }
 
 // syntax describes what stands at off when it is no name: a tag or a
-// keyword.
+// keyword. In a .cloesce.ts file, only what its text writes: a CRUD kind
+// of @Model(["GET"]); the tags extraction makes stand at decorators of
+// other meanings, and its keywords are TypeScript's.
 func (h *hoverer) syntax(pf *parsedFile, off int) (string, source.Span) {
 	// A tag's name, or a crud kind.
 	var found string
@@ -647,7 +649,7 @@ func (h *hoverer) syntax(pf *parsedFile, off int) (string, source.Span) {
 		if n == nil || !contains(n.Span(), off) {
 			return false
 		}
-		if t, ok := n.(ast.Tag); ok && t.TagName() != nil && contains(t.TagName().Span(), off) {
+		if t, ok := n.(ast.Tag); ok && t.TagName() != nil && !extracted(t) && contains(t.TagName().Span(), off) {
 			found, span = tagDocs[t.TagName().Name], t.TagName().Span()
 			if found != "" {
 				found = "```cloesce\n[" + t.TagName().Name + "]\n```\n\n" + found
@@ -666,7 +668,7 @@ func (h *hoverer) syntax(pf *parsedFile, off int) (string, source.Span) {
 		}
 		return true
 	})
-	if found != "" {
+	if found != "" || !isCloesce(pf.path) {
 		return found, span
 	}
 	// A keyword: an identifier that is no name of the index.

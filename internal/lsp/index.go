@@ -2,7 +2,9 @@ package lsp
 
 import (
 	"slices"
+	"strings"
 
+	"github.com/cloesce-go/cloesce/internal/decorators"
 	"github.com/cloesce-go/cloesce/internal/source"
 	"github.com/cloesce-go/cloesce/internal/syntax/ast"
 )
@@ -111,9 +113,20 @@ type index struct {
 	byFile map[string][]occ // by file name, sorted by start
 
 	// While building: the occurrences of each declaration, so that only
-	// these small lists need sorting (declarations follow each other).
+	// these small lists need sorting (declarations follow each other);
+	// the file of the declaration being visited, and the occurrences
+	// that lie in another (the types of a KV template that a property in
+	// one .cloesce.ts file adds to the binding another declares).
 	pending map[*ast.File][][]occ
 	cur     *[]occ
+	curFile *source.File
+	strays  []stray
+}
+
+// A stray is an occurrence outside the file of its declaration.
+type stray struct {
+	file *source.File
+	occ  occ
 }
 
 var primitiveNames = []string{"string", "int", "real", "date", "bool", "json", "blob", "stream", "r2object"}
@@ -149,6 +162,7 @@ func buildIndex(files []*ast.File) *index {
 				buckets = make([][]occ, len(f.Decls))
 				x.pending[f] = buckets
 			}
+			x.curFile = f.Src
 			for i, d := range f.Decls {
 				x.cur = &buckets[i]
 				visit(d)
@@ -170,15 +184,81 @@ func buildIndex(files []*ast.File) *index {
 		x.files[f.Src.Name] = f.Src
 		x.byFile[f.Src.Name] = append(x.byFile[f.Src.Name], all...)
 	}
-	x.pending, x.cur = nil, nil
+	for _, s := range x.strays {
+		x.files[s.file.Name] = s.file
+		x.byFile[s.file.Name] = append(x.byFile[s.file.Name], s.occ)
+	}
+	for name, occs := range x.byFile {
+		// The declarations extracted from a .cloesce.ts file interleave
+		// (a class is a model, its api and its data sources), and may
+		// use one type twice (a key placeholder's is its property's).
+		if !slices.IsSortedFunc(occs, byStart) {
+			slices.SortStableFunc(occs, byStart)
+			x.byFile[name] = slices.Compact(occs)
+		}
+	}
+	x.pending, x.cur, x.curFile, x.strays = nil, nil, nil, nil
 	return x
 }
+
+func byStart(a, b occ) int { return int(a.start - b.start) }
 
 func (x *index) add(id *ast.Ident, sym *symbol, decl bool) {
 	if id == nil || sym == nil || !id.Span().IsValid() {
 		return
 	}
-	*x.cur = append(*x.cur, occ{start: int32(id.Span().Start), end: int32(id.Span().End), sym: sym, decl: decl})
+	span, ok := written(id, sym.kind)
+	if !ok {
+		return
+	}
+	o := occ{start: int32(span.Start), end: int32(span.End), sym: sym, decl: decl}
+	if span.File != x.curFile {
+		x.strays = append(x.strays, stray{span.File, o})
+		return
+	}
+	*x.cur = append(*x.cur, o)
+}
+
+// written returns where the text writes the name id. A .clo file writes
+// every name of its tree; the tree extracted from a .cloesce.ts file also
+// holds names at the span of what they are inferred from: a foreign key's
+// model and key at its @ForeignKey(Dog) decorator or at a navigation's
+// property, a navigation's local key at the property. There the
+// occurrence is the name as a whole word within its span, or none, so
+// that hover, definition and references answer for what the text says.
+// A built-in type keeps its span (int at Integer); a KV or R2 field's
+// template and its parameters, named after the property and its key's
+// placeholders, leave the place to them.
+func written(id *ast.Ident, kind symKind) (source.Span, bool) {
+	s := id.Span()
+	switch {
+	case !s.IsValid() || !decorators.IsSource(s.File.Name) || kind == symPrimitive:
+		return s, true
+	case kind == symTemplate || kind == symTemplateParam || id.Name == "":
+		return s, false
+	}
+	text := s.Text()
+	for from := 0; ; {
+		i := strings.Index(text[from:], id.Name)
+		if i < 0 {
+			return s, false
+		}
+		start := from + i
+		end := start + len(id.Name)
+		if !identByteAt(text, start-1) && !identByteAt(text, end) {
+			return source.Span{File: s.File, Start: s.Start + start, End: s.Start + end}, true
+		}
+		from = start + 1
+	}
+}
+
+// identByteAt reports whether text[i] is part of a TypeScript name.
+func identByteAt(text string, i int) bool {
+	if i < 0 || i >= len(text) {
+		return false
+	}
+	c := text[i]
+	return c == '_' || c == '$' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= 0x80
 }
 
 // occurrence returns a stored occurrence of the named file.
@@ -197,6 +277,9 @@ func (x *index) declare(scope map[string]*symbol, id *ast.Ident, sym *symbol) *s
 		return first
 	}
 	sym.name, sym.decl = id.Name, id.Span()
+	if s, ok := written(id, sym.kind); ok {
+		sym.decl = s
+	}
 	scope[id.Name] = sym
 	x.add(id, sym, true)
 	return sym
@@ -677,7 +760,14 @@ func (x *index) at(file string, off int) (occurrence, bool) {
 		return x.occurrence(file, occs[i]), true
 	}
 	if i > 0 && off <= int(occs[i-1].end) {
-		return x.occurrence(file, occs[i-1]), true
+		// The first of the names at one place (in a .cloesce.ts file, a
+		// class's name is its model's declaration, then uses by its api
+		// and data sources).
+		j := i - 1
+		for j > 0 && occs[j-1].start == occs[j].start {
+			j--
+		}
+		return x.occurrence(file, occs[j]), true
 	}
 	return occurrence{}, false
 }

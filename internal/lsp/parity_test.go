@@ -16,14 +16,14 @@ import (
 )
 
 // TestParityWithCheck checks that the server's diagnostics are the
-// command line's: for every error case of the parser's and sema's test
-// corpora, `cloesce check --format json` and the diagnostics the server
-// publishes on opening a file of the project have the same files,
-// codes, severities, messages and byte ranges.
+// command line's: for every error case of the parser's, sema's and the
+// decorator extractor's test corpora, `cloesce check --format json` and
+// the diagnostics the server publishes on opening a file of the project
+// have the same files, codes, severities, messages and byte ranges.
 func TestParityWithCheck(t *testing.T) {
 	bin := buildBinary(t)
 	var archives []string
-	for _, dir := range []string{"../sema/testdata/errors", "../syntax/parser/testdata/errors"} {
+	for _, dir := range []string{"../sema/testdata/errors", "../syntax/parser/testdata/errors", "../decorators/testdata/errors"} {
 		paths, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
 		if err != nil || len(paths) == 0 {
 			t.Fatalf("no archives in %s: %v", dir, err)
@@ -40,7 +40,7 @@ func TestParityWithCheck(t *testing.T) {
 			dir := t.TempDir()
 			var files []string
 			for _, f := range ar.Files {
-				if !strings.HasSuffix(f.Name, ".clo") && !strings.HasSuffix(f.Name, ".cloesce") {
+				if !strings.HasSuffix(f.Name, ".clo") && !strings.HasSuffix(f.Name, ".cloesce") && !strings.HasSuffix(f.Name, ".cloesce.ts") {
 					continue
 				}
 				files = append(files, f.Name)

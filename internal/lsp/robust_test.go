@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/cloesce-go/cloesce/internal/decorators"
 	"github.com/cloesce-go/cloesce/internal/lsp/protocol"
 )
 
@@ -32,7 +36,8 @@ func (w *syncBuffer) String() string {
 }
 
 // testServer is a server driven in-process, without the JSON-RPC loop,
-// for a project of one file, app.clo, in a temporary directory.
+// for a project of one file, app.clo (or another name), in a temporary
+// directory.
 type testServer struct {
 	t       *testing.T
 	s       *server
@@ -42,11 +47,16 @@ type testServer struct {
 }
 
 func newTestServer(t testing.TB, text string) *testServer {
+	return newTestServerOf(t, "app.clo", text)
+}
+
+// newTestServerOf is a test server whose file is called name.
+func newTestServerOf(t testing.TB, name, text string) *testServer {
 	dir := t.(interface{ TempDir() string }).TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "cloesce.jsonc"), []byte("{}"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "app.clo")
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -122,13 +132,46 @@ func samples(t testing.TB) []string {
 	return out
 }
 
+// tsSamples are the .cloesce.ts files of the book's examples, which the
+// decorator extractor's tests hold (its own fuzz target cuts up the rest).
+func tsSamples(t testing.TB) []string {
+	paths, _ := filepath.Glob("../decorators/testdata/examples/*.txtar")
+	var out []string
+	for _, p := range paths {
+		ar, err := txtar.ParseFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			if decorators.IsSource(f.Name) {
+				out = append(out, string(f.Data))
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no .cloesce.ts samples")
+	}
+	slices.Sort(out)
+	return slices.Compact(out) // the examples share their env
+}
+
 // TestHalfTyped checks that no text makes the server fail: every sample
 // cut off at many places, and with a piece taken out of its middle, as
 // a file is while it is typed, answers every request at many positions
-// without an internal error.
+// without an internal error. The samples are schema files, and
+// .cloesce.ts files (extracted instead of parsed).
 func TestHalfTyped(t *testing.T) {
-	for i, sample := range samples(t) {
-		ts := newTestServer(t, "")
+	for _, c := range []struct {
+		file    string
+		samples []string
+	}{{"app.clo", samples(t)}, {"app.cloesce.ts", tsSamples(t)}} {
+		t.Run(c.file, func(t *testing.T) { halfTyped(t, c.file, c.samples) })
+	}
+}
+
+func halfTyped(t *testing.T, file string, samples []string) {
+	for i, sample := range samples {
+		ts := newTestServerOf(t, file, "")
 		stride := max(1, len(sample)/40)
 		for cut := 0; cut <= len(sample); cut += stride {
 			for _, text := range []string{sample[:cut], sample[:cut] + sample[min(len(sample), cut+stride/2+1):]} {

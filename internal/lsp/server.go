@@ -4,8 +4,9 @@
 //
 // The server holds the text of the documents the editor has open and
 // analyses whole projects, a cloesce.jsonc with every schema file it
-// names, through the compiler's own stages: config, parser and sema. So
-// its diagnostics are the command line's, with the same codes and spans.
+// names, through the compiler's own stages: config, parser (or, for the
+// decorator edition's .cloesce.ts files, the extractor) and sema. So its
+// diagnostics are the command line's, with the same codes and spans.
 // An index of every name (index.go), built from the syntax trees so that
 // it also works on a file that does not parse, answers definition,
 // references and rename; the interface description sema builds adds what

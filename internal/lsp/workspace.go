@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cloesce-go/cloesce/internal/config"
+	"github.com/cloesce-go/cloesce/internal/decorators"
 	"github.com/cloesce-go/cloesce/internal/diag"
 	"github.com/cloesce-go/cloesce/internal/idl"
 	"github.com/cloesce-go/cloesce/internal/lsp/protocol"
@@ -47,13 +48,23 @@ type project struct {
 
 	parsed    map[string]*parsedFile // parse results by path, reused while the text is the same
 	published map[string]published   // by path: the diagnostics last sent
+	extracted *extraction            // the last extraction of the .cloesce.ts files
+}
+
+// An extraction is a project's .cloesce.ts files lowered together into
+// schema trees, with what extraction and linkage reported.
+type extraction struct {
+	files []*parsedFile
+	diags []*diag.Diagnostic
 }
 
 // published is what was last sent for a file: under which URI, and the
 // notification's parameters as JSON.
 type published struct{ uri, data string }
 
-// A parsedFile is one schema file's syntax tree and syntax errors.
+// A parsedFile is one schema file's syntax tree and syntax errors. The
+// tree of a .cloesce.ts file is extracted with the project's other ones
+// (extract), and its diagnostics are the extraction's.
 type parsedFile struct {
 	path  string
 	uri   string
@@ -82,6 +93,18 @@ func (s *server) key(p *project) string {
 		return "file:" + p.loose
 	}
 	return p.root
+}
+
+// isSchema reports whether path names a schema file: the schema
+// language's, or the decorator edition's .cloesce.ts.
+func isSchema(path string) bool { return isCloesce(path) || decorators.IsSource(path) }
+
+// isCloesce reports whether path names a file of the schema language:
+// completion and formatting read its text, which they do not in a
+// .cloesce.ts file (TypeScript's own server does that there).
+func isCloesce(path string) bool {
+	ext := filepath.Ext(path)
+	return ext == ".clo" || ext == ".cloesce"
 }
 
 // configName is the name of the config file projects are found by.
@@ -220,9 +243,10 @@ func (s *server) analyze(p *project) {
 }
 
 // build runs the compiler's front end on a project, as cloesce check
-// does: the config, the sources it names, each parsed, then sema when
-// nothing so far is an error. Sema also runs on a project with errors,
-// quietly, so that hover has the description of what did build.
+// does: the config, the sources it names, each parsed (the .cloesce.ts
+// files extracted together), then sema when nothing so far is an error.
+// Sema also runs on a project with errors, quietly, so that hover has the
+// description of what did build.
 func (s *server) build(p *project) (snap *snapshot, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -243,17 +267,29 @@ func (s *server) build(p *project) (snap *snapshot, err error) {
 		}
 	}
 	var files []*ast.File
+	var ts []*parsedFile
 	for _, path := range paths {
 		pf, err := s.parse(p, path)
 		if err != nil {
 			diags.Errorf(diag.NoSources, source.Span{}, "cannot read %s: %v", path, cause(err))
 			continue
 		}
-		snap.files = append(snap.files, pf)
-		snap.byPath[path] = pf
+		if decorators.IsSource(path) {
+			ts = append(ts, pf)
+			continue
+		}
+		snap.add(pf)
 		files = append(files, pf.file)
 		diags.Append(pf.diags...)
 	}
+	// After the schema language's files, as cloesce compile reads them.
+	ts, tsDiags := p.extract(ts)
+	for _, pf := range ts {
+		snap.add(pf)
+		files = append(files, pf.file)
+	}
+	diags.Append(tsDiags...)
+	slices.SortFunc(snap.files, func(a, b *parsedFile) int { return strings.Compare(a.path, b.path) })
 	p.parsed = snap.byPath
 	if diags.HasErrors() {
 		// Syntax errors leave holes in the tree; checking meaning on top
@@ -265,6 +301,40 @@ func (s *server) build(p *project) (snap *snapshot, err error) {
 	snap.index = buildIndex(files)
 	snap.diags = diags.Sorted()
 	return snap, nil
+}
+
+// add puts a file in the snapshot.
+func (snap *snapshot) add(pf *parsedFile) {
+	snap.files = append(snap.files, pf)
+	snap.byPath[pf.path] = pf
+}
+
+// extract lowers the project's .cloesce.ts files together, a whole
+// program (a navigation's key is read from the class at its other end,
+// maybe in another file), and reads their linkage, as cloesce compile
+// does. The last extraction is reused while none of the files changed:
+// parse returns the same parsedFile for the same text. The files
+// returned are new, so that the last snapshot keeps its trees.
+func (p *project) extract(ts []*parsedFile) ([]*parsedFile, []*diag.Diagnostic) {
+	if len(ts) == 0 {
+		return nil, nil
+	}
+	if p.extracted != nil && slices.Equal(p.extracted.files, ts) {
+		return p.extracted.files, p.extracted.diags
+	}
+	srcs := make([]*source.File, len(ts))
+	for i, pf := range ts {
+		srcs[i] = pf.file.Src
+	}
+	var diags diag.List
+	trees := decorators.Extract(srcs, &diags)
+	decorators.Link(srcs, &diags)
+	out := make([]*parsedFile, len(ts))
+	for i, pf := range ts {
+		out[i] = &parsedFile{path: pf.path, uri: pf.uri, text: pf.text, file: trees[i], lines: pf.lines}
+	}
+	p.extracted = &extraction{files: out, diags: diags.Sorted()}
+	return out, p.extracted.diags
 }
 
 // quietAnalyze runs sema for what it builds, discarding its diagnostics
@@ -318,8 +388,13 @@ func (s *server) parse(p *project, path string) (*parsedFile, error) {
 		pf.uri = uri
 		return pf, nil
 	}
+	src := source.NewFile(path, text)
+	if decorators.IsSource(path) {
+		// The tree comes from extract, with the project's other files.
+		return &parsedFile{path: path, uri: uri, text: text, file: &ast.File{Src: src}, lines: newLines(text)}, nil
+	}
 	var diags diag.List
-	f := parser.Parse(source.NewFile(path, text), &diags)
+	f := parser.Parse(src, &diags)
 	return &parsedFile{path: path, uri: uri, text: text, file: f, diags: diags.Sorted(), lines: newLines(text)}, nil
 }
 
@@ -567,7 +642,7 @@ func (s *server) touched(path string, opened bool) {
 		}
 		return
 	}
-	if ext := filepath.Ext(path); ext != ".clo" && ext != ".cloesce" {
+	if !isSchema(path) {
 		return
 	}
 	for _, p := range s.projects {
@@ -605,7 +680,7 @@ func (s *server) fileSnapshot(uri string) (*snapshot, *parsedFile, *protocol.Err
 	if err != nil {
 		return nil, nil, protocol.Errorf(protocol.InvalidParams, "%v", err)
 	}
-	if ext := filepath.Ext(path); ext != ".clo" && ext != ".cloesce" {
+	if !isSchema(path) {
 		return nil, nil, errNoAnswer
 	}
 	p := s.projectOf(path)
