@@ -13,6 +13,7 @@ import (
 	"github.com/cloesce-go/cloesce/internal/sema"
 	"github.com/cloesce-go/cloesce/internal/source"
 	"github.com/cloesce-go/cloesce/internal/syntax/ast"
+	"github.com/cloesce-go/cloesce/internal/syntax/format"
 	cloparser "github.com/cloesce-go/cloesce/internal/syntax/parser"
 )
 
@@ -40,6 +41,39 @@ func TestExamples(t *testing.T) {
 		}
 		return map[string]string{"cidl.json": fromTS, "warnings": tsDiags.Text()}
 	})
+}
+
+// TestTreeRoundTrip checks what cloesce convert relies on for every
+// example: the schema tree extracted from the .cloesce.ts files, printed
+// as schema text (format.Tree) and parsed back, describes the same
+// interface.
+func TestTreeRoundTrip(t *testing.T) {
+	paths, _ := filepath.Glob("testdata/examples/*.txtar")
+	for _, path := range paths {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var diags, printedDiags diag.List
+			var srcs []*source.File
+			for _, f := range ar.Files {
+				if IsSource(f.Name) {
+					srcs = append(srcs, source.NewFile(f.Name, string(f.Data)))
+				}
+			}
+			trees := Extract(srcs, &diags)
+			var printed []*ast.File
+			for _, tree := range trees {
+				text := string(format.Tree(tree))
+				printed = append(printed, cloparser.Parse(source.NewFile(strings.TrimSuffix(tree.Src.Name, ".cloesce.ts")+".clo", text), &printedDiags))
+			}
+			want := cidl(t, sema.Analyze(trees, &diags), &diags)
+			if got := cidl(t, sema.Analyze(printed, &printedDiags), &printedDiags); got != want {
+				t.Errorf("the printed schema describes another interface:\n--- printed\n%s\n--- extracted\n%s", got, want)
+			}
+		})
+	}
 }
 
 func cidl(t *testing.T, s *idl.Schema, diags *diag.List) string {
