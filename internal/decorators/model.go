@@ -34,7 +34,7 @@ func (x *extractor) keys(in *info) {
 		if d := decorated(m.decos, "ForeignKey"); d != nil {
 			if len(d.args) == 1 {
 				if p, ok := d.args[0].(*pathExpr); ok && len(p.names) == 1 {
-					in.fks[m.name.text] = fkey{p.names[0].text, d.span}
+					in.fks[m.name.text] = fkey{p.names[0].text, p.names[0].span}
 					continue
 				}
 			}
