@@ -26,6 +26,11 @@ func (x *extractor) method(in *info, m *member, deps []*ast.InjectEntry) *ast.Me
 	}
 	inject := &ast.InjectTag{Pos: ast.Pos{S: verb.span}, Name: identAt("inject", verb.span), Entries: deps}
 	for _, p := range m.params {
+		if p.name.text == "self" && len(meth.Params.List) > 0 && meth.Params.List[0].Name.Name == "self" {
+			x.diags.Errorf(diag.TSUnsupported, p.name.span, "a parameter named 'self' in an instance method").
+				Helpf("rename it: the schema calls the object the method runs on self (this, in the class)")
+			return nil
+		}
 		if d := decorated(p.decos, "Inject"); d != nil {
 			inject.Entries = append(inject.Entries, x.injectEntry(p.typ))
 			continue
