@@ -27,8 +27,12 @@ import (
 // converted project must describe the same interface: convert compiles it
 // and compares, and says so if it does not.
 func runConvert(_ context.Context, e *env, _ *flag.FlagSet, args []string) error {
+	root, err := rootArg(args)
+	if err != nil {
+		return err
+	}
 	var diags diag.List
-	proj, before, err := e.loadValid(firstArg(args), &diags)
+	proj, before, err := e.loadValid(root, &diags)
 	if err != nil {
 		return err
 	}
@@ -69,14 +73,6 @@ func runConvert(_ context.Context, e *env, _ *flag.FlagSet, args []string) error
 		return err
 	}
 	return sameInterface(before, after)
-}
-
-// firstArg is the directory argument, "." when none is given.
-func firstArg(args []string) string {
-	if len(args) == 0 {
-		return "."
-	}
-	return args[0]
 }
 
 // convertedFiles returns the files convert writes, the Worker last, and

@@ -66,8 +66,8 @@ func (e *env) loadProject(root string, diags *diag.List) (*project, error) {
 		}
 		p.ts = srcs
 		defer func() {
-			p.files = append(p.files, decorators.Extract(srcs, diags)...)
-			p.link = decorators.Link(srcs, diags)
+			files, link := decorators.Extract(srcs, diags)
+			p.files, p.link = append(p.files, files...), link
 		}()
 	}
 	if len(paths) == 1 {

@@ -69,14 +69,13 @@ type extractor struct {
 	junctions map[string]bool           // many-to-many junction tables declared
 }
 
-// Extract reads the .cloesce.ts files and returns a schema tree for each,
-// reporting what lies outside the subset or cannot be mapped.
-func Extract(srcs []*source.File, diags *diag.List) []*ast.File {
-	return newExtractor(diags).run(srcs)
-}
-
-func newExtractor(diags *diag.List) *extractor {
-	return &extractor{diags: diags, infos: map[string]*info{}, stores: map[string]*ast.StoreDecl{}, junctions: map[string]bool{}}
+// Extract reads the .cloesce.ts files and returns a schema tree for each
+// and the linkage of their classes (link.go), reporting what lies outside
+// the subset, cannot be mapped, or keeps the Worker from calling a class.
+func Extract(srcs []*source.File, diags *diag.List) ([]*ast.File, *Linkage) {
+	x := &extractor{diags: diags, infos: map[string]*info{}, stores: map[string]*ast.StoreDecl{}, junctions: map[string]bool{}}
+	files := x.run(srcs)
+	return files, x.linkage()
 }
 
 // run extracts srcs, a whole program.

@@ -34,7 +34,8 @@ func TestExamples(t *testing.T) {
 				cloFiles = append(cloFiles, cloparser.Parse(source.NewFile(f.Name, string(f.Data)), &cloDiags))
 			}
 		}
-		fromTS := cidl(t, sema.Analyze(Extract(srcs, &tsDiags), &tsDiags), &tsDiags)
+		trees, _ := Extract(srcs, &tsDiags)
+		fromTS := cidl(t, sema.Analyze(trees, &tsDiags), &tsDiags)
 		fromClo := cidl(t, sema.Analyze(cloFiles, &cloDiags), &cloDiags)
 		if fromTS != fromClo {
 			t.Errorf("the .cloesce.ts files describe another interface than the .clo files:\n--- ts\n%s\n--- clo\n%s", fromTS, fromClo)
@@ -62,7 +63,7 @@ func TestTreeRoundTrip(t *testing.T) {
 					srcs = append(srcs, source.NewFile(f.Name, string(f.Data)))
 				}
 			}
-			trees := Extract(srcs, &diags)
+			trees, _ := Extract(srcs, &diags)
 			var printed []*ast.File
 			for _, tree := range trees {
 				text := string(format.Tree(tree))
@@ -100,8 +101,7 @@ func TestErrors(t *testing.T) {
 				srcs = append(srcs, source.NewFile(f.Name, string(f.Data)))
 			}
 		}
-		files := Extract(srcs, &diags)
-		Link(srcs, &diags)
+		files, _ := Extract(srcs, &diags)
 		if !diags.HasErrors() {
 			sema.Analyze(files, &diags)
 		}
@@ -112,8 +112,8 @@ func TestErrors(t *testing.T) {
 	})
 }
 
-// FuzzExtract checks that no input makes extraction, the analysis of
-// what it extracts, linkage or conversion panic, and that every diagnostic points into the input.
+// FuzzExtract checks that no input makes extraction (linkage included),
+// the analysis of what it extracts or conversion panic, and that every diagnostic points into the input.
 //
 //	go test ./internal/decorators -run '^$' -fuzz FuzzExtract -fuzztime 5m
 func FuzzExtract(f *testing.F) {
@@ -132,8 +132,8 @@ func FuzzExtract(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		var diags diag.List
 		src := source.NewFile("f.cloesce.ts", text)
-		sema.Analyze(Extract([]*source.File{src}, &diags), &diags)
-		Link([]*source.File{src}, &diags)
+		files, _ := Extract([]*source.File{src}, &diags)
+		sema.Analyze(files, &diags)
 		Undecorate(src, &diags)
 		for _, d := range diags.Sorted() {
 			if d.Span.IsValid() && (d.Span.Start < 0 || d.Span.End > len(text) || d.Span.Start > d.Span.End) {

@@ -1,9 +1,6 @@
 package decorators
 
-import (
-	"github.com/cloesce-go/cloesce/internal/diag"
-	"github.com/cloesce-go/cloesce/internal/source"
-)
+import "github.com/cloesce-go/cloesce/internal/diag"
 
 // A Linkage is what the generated Worker needs to run the code written in
 // the decorated classes: the classes to import and register (the
@@ -72,25 +69,21 @@ type Main struct {
 	File string
 }
 
-// Link reads the linkage of the program srcs. Extract reports what is
-// wrong with the classes themselves; Link reports only what keeps the
-// Worker from calling them: a class with methods that is not exported, or
-// a second main.
-func Link(srcs []*source.File, diags *diag.List) *Linkage {
-	var quiet diag.List
-	x := newExtractor(&quiet)
-	x.run(srcs)
+// linkage returns what the Worker needs of the extracted program,
+// reporting what keeps it from calling a class: a class with methods that
+// is not exported, or a second main.
+func (x *extractor) linkage() *Linkage {
 	l := &Linkage{}
 	for i, m := range x.mains {
 		if i == 0 {
 			l.Main = &Main{Name: m.text, File: m.span.File.Name}
 			continue
 		}
-		diags.Errorf(diag.TSLink, m.span, "a second custom main '%s'", m.text).
+		x.diags.Errorf(diag.TSLink, m.span, "a second custom main '%s'", m.text).
 			Helpf("the Worker runs one main: keep the one in %s", l.Main.File)
 	}
 	for _, in := range x.order {
-		if c := x.link(in, diags); c != nil {
+		if c := x.link(in); c != nil {
 			l.Classes = append(l.Classes, c)
 		}
 	}
@@ -100,7 +93,7 @@ func Link(srcs []*source.File, diags *diag.List) *Linkage {
 // link returns the linkage of a model, service or plain old object; nil
 // for other classes, and for those not exported (after a diagnostic when
 // the Worker must call them).
-func (x *extractor) link(in *info, diags *diag.List) *Class {
+func (x *extractor) link(in *info) *Class {
 	if in.role != model && in.role != service && in.role != poo {
 		return nil
 	}
@@ -119,7 +112,7 @@ func (x *extractor) link(in *info, diags *diag.List) *Class {
 	}
 	if !in.c.exported {
 		if len(c.Methods) > 0 || c.Service {
-			diags.Errorf(diag.TSLink, in.c.name.span, "class %s is not exported, but the Worker calls it", c.Name).
+			x.diags.Errorf(diag.TSLink, in.c.name.span, "class %s is not exported, but the Worker calls it", c.Name).
 				Helpf("write export class %s", c.Name)
 		}
 		return nil

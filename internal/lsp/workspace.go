@@ -327,8 +327,7 @@ func (p *project) extract(ts []*parsedFile) ([]*parsedFile, []*diag.Diagnostic) 
 		srcs[i] = pf.file.Src
 	}
 	var diags diag.List
-	trees := decorators.Extract(srcs, &diags)
-	decorators.Link(srcs, &diags)
+	trees, _ := decorators.Extract(srcs, &diags)
 	out := make([]*parsedFile, len(ts))
 	for i, pf := range ts {
 		out[i] = &parsedFile{path: pf.path, uri: pf.uri, text: pf.text, file: trees[i], lines: pf.lines}

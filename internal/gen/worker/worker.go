@@ -30,7 +30,12 @@ type Options struct {
 
 // Generate returns workers.ts for s and the linkage of its classes.
 func Generate(s *idl.Schema, l *decorators.Linkage, opts Options) []byte {
-	g := &gen{s: s, avoid: ts.Avoid([]string{"$ed", "clo", "cidl", "app", "linkedApp", "constructorRegistry"})}
+	g := &gen{s: s, avoid: ts.Avoid([]string{"$ed", "clo", "cidl", "app", "linkedApp", "constructorRegistry"}), methods: map[[2]string]*idl.Method{}}
+	for _, m := range s.Models {
+		for _, a := range m.APIs {
+			g.methods[[2]string{m.Name, a.Name}] = a
+		}
+	}
 	im := ts.Imports{"cloesce/backend": {"* as $ed"}, opts.Generated + "/backend.js": {"* as clo"}, opts.Generated + "/cidl.js": {"cidl"}}
 	var names []string
 	for _, c := range l.Classes {
@@ -96,9 +101,10 @@ func Generate(s *idl.Schema, l *decorators.Linkage, opts Options) []byte {
 }
 
 type gen struct {
-	s     *idl.Schema
-	p     ts.Printer
-	avoid map[string]bool
+	s       *idl.Schema
+	p       ts.Printer
+	avoid   map[string]bool
+	methods map[[2]string]*idl.Method // the schema's methods by model and name
 }
 
 // declare writes $ed.<fn>(class, { ... }) with n properties, which the
@@ -146,7 +152,7 @@ func (g *gen) register(l *decorators.Linkage) {
 // arguments the router passes (self, env, then the request's parameters)
 // that calls the class's method with them in its own order.
 func (g *gen) method(c *decorators.Class, m *decorators.Method) {
-	im := g.schemaMethod(c.Name, m.Name)
+	im := g.methods[[2]string{c.Name, m.Name}]
 	if im == nil {
 		return // extraction dropped it, after a diagnostic
 	}
@@ -200,19 +206,4 @@ func props(deps []decorators.Arg, value func(decorators.Arg) string) string {
 		items[i] = ts.Prop(d.Name) + ": " + value(d)
 	}
 	return "{ " + strings.Join(items, ", ") + " }"
-}
-
-// schemaMethod finds the method of the interface description.
-func (g *gen) schemaMethod(model, name string) *idl.Method {
-	for _, m := range g.s.Models {
-		if m.Name != model {
-			continue
-		}
-		for _, meth := range m.APIs {
-			if meth.Name == name {
-				return meth
-			}
-		}
-	}
-	return nil
 }

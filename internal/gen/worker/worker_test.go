@@ -26,8 +26,8 @@ func TestGenerate(t *testing.T) {
 				srcs = append(srcs, source.NewFile(f.Name, string(f.Data)))
 			}
 		}
-		schema := sema.Analyze(decorators.Extract(srcs, &diags), &diags)
-		link := decorators.Link(srcs, &diags)
+		trees, link := decorators.Extract(srcs, &diags)
+		schema := sema.Analyze(trees, &diags)
 		if diags.HasErrors() {
 			t.Fatalf("errors:\n%s", diags.Text())
 		}
