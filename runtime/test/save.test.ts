@@ -4,17 +4,13 @@
 // before keys were AUTOINCREMENT. Every test counts the statements that
 // reached the database and checks the saved graph in the tables.
 
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Schema, Tree } from "../src/cidl.js";
-import { bundle, statements } from "./support/app.js";
+import { bundle, compileWithMigrations, initialSql } from "./support/app.js";
 import type { Op, Sent } from "./support/save-worker.js";
 
-const repo = resolve(__dirname, "../..");
 
 let mf: Miniflare;
 let schema: Schema;
@@ -22,16 +18,9 @@ let schema: Schema;
 let ddl: { modern: string[]; legacy: string[] };
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cloesce-save-"));
-  cpSync(join(__dirname, "fixtures", "save"), dir, { recursive: true });
-  const bin = join(dir, "cloesce");
-  execFileSync("go", ["build", "-o", bin, "./cmd/cloesce"], { cwd: repo, stdio: "pipe" });
-  execFileSync(bin, ["compile", dir], { stdio: "pipe" });
-  execFileSync(bin, ["migrate", "--all", "--dir", dir, "init"], { stdio: "pipe" });
-  schema = JSON.parse(readFileSync(join(dir, ".cloesce", "cidl.json"), "utf8")) as Schema;
-  const migrations = join(dir, "migrations", "db");
-  const file = readdirSync(migrations).find((f) => f.endsWith(".sql"))!;
-  const modern = statements(readFileSync(join(migrations, file), "utf8"));
+  let dir: string;
+  ({ dir, schema } = compileWithMigrations("save"));
+  const modern = initialSql(dir);
   expect(modern.join("\n")).toContain("INTEGER PRIMARY KEY AUTOINCREMENT");
   ddl = { modern, legacy: modern.map((s) => s.replaceAll(" AUTOINCREMENT", "")) };
   mf = new Miniflare({

@@ -7,21 +7,18 @@
 // transaction fails. The object's own values go in the transaction of the
 // rows and are put back with them when the operation is undone.
 
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Schema, Tree } from "../src/cidl.js";
 import { CloesceError } from "../src/errors.js";
-import { bundle } from "./support/app.js";
+import { bundle, compileWithMigrations } from "./support/app.js";
 import { Injected } from "./support/faults.js";
 import { SEED_ROWS, TABLES, failEveryCall, readStores, seedStores, type State } from "./support/stores-state.js";
 import type { Op, Ran } from "./support/stores-worker.js";
 
-const repo = resolve(__dirname, "../..");
 
 let mf: Miniflare;
 let schema: Schema;
@@ -37,13 +34,8 @@ async function send(op: Op): Promise<any> {
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cloesce-stores-durable-"));
-  cpSync(join(__dirname, "fixtures", "stores-durable"), dir, { recursive: true });
-  const bin = join(dir, "cloesce");
-  execFileSync("go", ["build", "-o", bin, "./cmd/cloesce"], { cwd: repo, stdio: "pipe" });
-  execFileSync(bin, ["compile", dir], { stdio: "pipe" });
-  execFileSync(bin, ["migrate", "--all", "--dir", dir, "init"], { stdio: "pipe" });
-  schema = JSON.parse(readFileSync(join(dir, ".cloesce", "cidl.json"), "utf8")) as Schema;
+  let dir: string;
+  ({ dir, schema } = compileWithMigrations("stores-durable"));
   // The object's migration module, run on a stand-in for its SQL storage that collects the DDL.
   const migrations = join(dir, "migrations", "Shelf");
   const migration = await import(pathToFileURL(join(migrations, readdirSync(migrations).find((f) => f.endsWith(".ts"))!)).href);

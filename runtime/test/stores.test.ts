@@ -10,21 +10,16 @@
 // failure does (up to the keys the failed attempt made the database
 // generate: AUTOINCREMENT never gives a key twice).
 
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Schema, Tree } from "../src/cidl.js";
 import { CloesceError } from "../src/errors.js";
 import { Orm, modelMeta, type Storage } from "../src/orm.js";
 import { KValue } from "../src/shared.js";
-import { statements } from "./support/app.js";
+import { compileWithMigrations, initialSql } from "./support/app.js";
 import { Faults } from "./support/faults.js";
 import { SEED_ROWS, TABLES, failEveryCall, readStores, seedStores, type Row, type State } from "./support/stores-state.js";
 
-const repo = resolve(__dirname, "../..");
 
 let mf: Miniflare;
 let schema: Schema;
@@ -32,15 +27,9 @@ let ddl: string[];
 let env: { db: D1Database; Notes: KVNamespace; Files: R2Bucket };
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cloesce-stores-"));
-  cpSync(join(__dirname, "fixtures", "stores"), dir, { recursive: true });
-  const bin = join(dir, "cloesce");
-  execFileSync("go", ["build", "-o", bin, "./cmd/cloesce"], { cwd: repo, stdio: "pipe" });
-  execFileSync(bin, ["compile", dir], { stdio: "pipe" });
-  execFileSync(bin, ["migrate", "--all", "--dir", dir, "init"], { stdio: "pipe" });
-  schema = JSON.parse(readFileSync(join(dir, ".cloesce", "cidl.json"), "utf8")) as Schema;
-  const migrations = join(dir, "migrations", "db");
-  ddl = statements(readFileSync(join(migrations, readdirSync(migrations).find((f) => f.endsWith(".sql"))!), "utf8"));
+  let dir: string;
+  ({ dir, schema } = compileWithMigrations("stores"));
+  ddl = initialSql(dir);
   mf = new Miniflare({
     modules: true,
     script: "export default { fetch() { return new Response('') } }",

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import type { Schema } from "../../src/cidl.js";
 
 const runtime = resolve(__dirname, "../..");
 const repo = resolve(runtime, "..");
@@ -74,6 +75,27 @@ function typecheck(dir: string) {
     const out = e as { stdout?: Buffer };
     throw new Error(`the fixture does not type-check:\n${out.stdout?.toString() ?? e}`);
   }
+}
+
+/**
+ * Compiles a copy of the fixture named name and writes its first
+ * migrations (cloesce migrate --all init), for tests that set up their
+ * stores themselves; returns its directory and interface description.
+ */
+export function compileWithMigrations(name: string): { dir: string; schema: Schema } {
+  const dir = mkdtempSync(join(tmpdir(), `cloesce-${name}-`));
+  cpSync(join(runtime, "test", "fixtures", name), dir, { recursive: true });
+  const bin = join(dir, "cloesce");
+  execFileSync("go", ["build", "-o", bin, "./cmd/cloesce"], { cwd: repo, stdio: "pipe" });
+  execFileSync(bin, ["compile", dir], { stdio: "pipe" });
+  execFileSync(bin, ["migrate", "--all", "--dir", dir, "init"], { stdio: "pipe" });
+  return { dir, schema: JSON.parse(readFileSync(join(dir, ".cloesce", "cidl.json"), "utf8")) as Schema };
+}
+
+/** The statements of the first SQL migration of the D1 database binding, in the fixture at dir. */
+export function initialSql(dir: string, binding = "db"): string[] {
+  const migrations = join(dir, "migrations", binding);
+  return statements(readFileSync(join(migrations, readdirSync(migrations).find((f) => f.endsWith(".sql"))!), "utf8"));
 }
 
 /** The statements of a migration file written by cloesce migrate (comments dropped). */
